@@ -1,0 +1,69 @@
+# Scorehouse. The two commands a new user needs are `make demo` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export GX_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+
+# The test build uses its own small dataset and warehouse file, never the demo's.
+TEST_DIR := data/test
+TEST_DB := $(TEST_DIR)/scorehouse.duckdb
+TEST_SCALE ?= 0.1
+SCALE ?= 1
+
+.PHONY: help setup demo test lint lint-sql lint-py dbt-test pytest lock clean
+
+help:
+	@echo "make demo   set up, generate demo data, load it, dbt build, print a summary"
+	@echo "make test   lint (sqlfluff, ruff), dbt build with every test on a small dataset, pytest"
+	@echo "make lock   re-resolve requirements.in into requirements.lock"
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
+	rm -f $(VENV)/.installed-*
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/scorehouse demo --scale $(SCALE)
+
+test: setup lint dbt-test pytest
+
+lint: lint-py lint-sql
+
+lint-py: setup
+	$(BIN)/ruff check scorehouse tests_py
+	$(BIN)/ruff format --check scorehouse tests_py
+
+lint-sql: setup
+	mkdir -p $(TEST_DIR)
+	SCOREHOUSE_DB=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models macros tests analyses
+
+dbt-test: setup
+	rm -rf $(TEST_DIR)/raw $(TEST_DIR)/truth $(TEST_DB)
+	$(BIN)/scorehouse generate --out $(TEST_DIR) --scale $(TEST_SCALE)
+	SCOREHOUSE_DB=$(TEST_DB) $(BIN)/scorehouse load --input-dir $(TEST_DIR)/raw
+	SCOREHOUSE_DB=$(TEST_DB) $(BIN)/scorehouse build --as-of 2026-11-01
+	SCOREHOUSE_DB=$(TEST_DB) $(BIN)/scorehouse summary
+
+pytest: setup
+	$(BIN)/pytest
+
+lock:
+	$(PYTHON) -m venv /tmp/scorehouse-lock-venv
+	/tmp/scorehouse-lock-venv/bin/pip install --quiet -r requirements.in
+	/tmp/scorehouse-lock-venv/bin/pip freeze --exclude-editable > requirements.lock
+	rm -rf /tmp/scorehouse-lock-venv
+
+clean:
+	rm -rf target logs data/test data/scorehouse.duckdb

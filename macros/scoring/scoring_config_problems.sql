@@ -1,0 +1,205 @@
+{#- A query listing every problem in the scoring configuration seeds: one row per problem
+    with the seed, the row's key and what is wrong. Empty when the configuration is valid.
+    `int_scoring_rules_checked` runs it and fails the build when it returns rows. -#}
+{% macro scoring_config_problems() -%}
+{%- set str = dbt.type_string() -%}
+with
+
+models as (select * from {{ ref('scoring_models') }}),
+categories as (select * from {{ ref('scoring_categories') }}),
+rules as (select * from {{ ref('scoring_rules') }}),
+bands as (select * from {{ ref('grade_bands') }}),
+windows as (select * from {{ ref('decay_step_windows') }}),
+thresholds as (select * from {{ ref('qualification_thresholds') }}),
+
+rule_keys as (
+    select
+        *,
+        'model_id=' || coalesce(model_id, '') || ', rule_id=' || coalesce(rule_id, '') as row_key
+    from rules
+),
+
+ordered_bands as (
+    select
+        *,
+        'model_id=' || model_id || ', dimension=' || dimension || ', grade=' || grade as row_key,
+        lead(grade) over (partition by model_id, dimension order by coalesce(min_score, -1e300)) as next_grade,
+        lead(min_score) over (partition by model_id, dimension order by coalesce(min_score, -1e300)) as next_min_score,
+        row_number() over (partition by model_id, dimension order by coalesce(min_score, -1e300) desc) as rank_from_top
+    from bands
+),
+
+ordered_windows as (
+    select
+        *,
+        'window_set=' || window_set || ', min_age_days=' || cast(min_age_days as {{ str }}) as row_key,
+        lead(min_age_days) over (partition by window_set order by min_age_days) as next_min_age,
+        row_number() over (partition by window_set order by min_age_days) as window_number
+    from windows
+),
+
+problems as (
+    select
+        'scoring_categories' as seed_name,
+        'model_id=' || model_id || ', dimension=' || dimension as row_key,
+        'weight_pct sums to ' || cast(sum(weight_pct) as {{ str }}) || ', expected 100' as problem
+    from categories
+    group by model_id, dimension
+    having abs(sum(weight_pct) - 100) > 1e-9
+
+    union all
+    select 'scoring_categories', 'model_id=' || model_id || ', category_id=' || category_id,
+        'unknown entity_level ''' || coalesce(entity_level, '') || ''' (expected account or contact)'
+    from categories
+    where entity_level is null or entity_level not in ('account', 'contact')
+
+    union all
+    select 'scoring_rules', row_key, 'duplicate rule_id: ' || cast(count(*) as {{ str }}) || ' rows share it'
+    from rule_keys
+    group by row_key
+    having count(*) > 1
+
+    union all
+    select 'scoring_rules', row_key, 'unknown model_id (not in scoring_models)'
+    from rule_keys
+    where model_id not in (select model_id from models)
+
+    union all
+    select 'scoring_rules', row_key,
+        'unknown decay_method ''' || coalesce(decay_method, '') || ''' (expected none, exponential, linear or step)'
+    from rule_keys
+    where decay_method is null or decay_method not in ('none', 'exponential', 'linear', 'step')
+
+    union all
+    select 'scoring_rules', row_key, decay_method || ' decay needs a decay_param (days) greater than 0'
+    from rule_keys
+    where decay_method in ('exponential', 'linear') and (decay_param is null or decay_param <= 0)
+
+    union all
+    select 'scoring_rules', row_key,
+        'step decay names window set ''' || coalesce(decay_windows, '') || ''', which decay_step_windows does not have'
+    from rule_keys
+    where decay_method = 'step' and (decay_windows is null or decay_windows not in (select window_set from windows))
+
+    union all
+    select 'scoring_rules', row_key,
+        'category_id ''' || coalesce(category_id, '') || ''' is not a ' || coalesce(dimension, '?')
+        || ' category of this model in scoring_categories'
+    from rule_keys as r
+    where not exists (
+        select 1 from categories as c
+        where c.model_id = r.model_id and c.dimension = r.dimension and c.category_id = r.category_id
+    )
+
+    union all
+    select 'scoring_rules', row_key,
+        'unknown match_operator ''' || coalesce(match_operator, '') || ''' (expected any, equals, contains or between)'
+    from rule_keys
+    where match_operator is null or match_operator not in ('any', 'equals', 'contains', 'between')
+
+    union all
+    select 'scoring_rules', row_key, match_operator || ' needs a match_value'
+    from rule_keys
+    where match_operator in ('equals', 'contains') and match_value is null
+
+    union all
+    select 'scoring_rules', row_key, 'between needs min_value or max_value, with min_value < max_value'
+    from rule_keys
+    where match_operator = 'between'
+        and ((min_value is null and max_value is null) or min_value >= max_value)
+
+    union all
+    select 'scoring_rules', row_key, 'points is empty'
+    from rule_keys
+    where points is null
+
+    union all
+    select 'scoring_rules', row_key, 'rule_cap must be greater than 0 (it caps the absolute points)'
+    from rule_keys
+    where rule_cap <= 0
+
+    union all
+    select 'scoring_rules', row_key,
+        'unknown repeat_control ''' || coalesce(repeat_control, '') || ''' (expected every, once_per_day, once_per_value or once)'
+    from rule_keys
+    where repeat_control is null or repeat_control not in ('every', 'once_per_day', 'once_per_value', 'once')
+
+    union all
+    select 'scoring_rules', row_key, 'unknown qualifies_as ''' || qualifies_as || ''' (expected mql, sql or empty)'
+    from rule_keys
+    where qualifies_as is not null and qualifies_as not in ('mql', 'sql')
+
+    union all
+    select 'grade_bands', row_key, 'min_score must be below max_score'
+    from ordered_bands
+    where min_score >= max_score
+
+    union all
+    select 'grade_bands', row_key,
+        'overlaps band ' || next_grade || ', which starts at ' || cast(next_min_score as {{ str }})
+    from ordered_bands
+    where next_grade is not null and (max_score is null or max_score > next_min_score)
+
+    union all
+    select 'grade_bands', row_key,
+        'leaves a gap: it ends at ' || cast(max_score as {{ str }}) || ' but band ' || next_grade
+        || ' starts at ' || cast(next_min_score as {{ str }})
+    from ordered_bands
+    where next_grade is not null and max_score < next_min_score
+
+    union all
+    select 'grade_bands', row_key, 'the lowest band must have an empty min_score (it holds every lower score)'
+    from ordered_bands
+    where min_score is not null
+        and rank_from_top = (select max(b.rank_from_top) from ordered_bands as b
+                             where b.model_id = ordered_bands.model_id and b.dimension = ordered_bands.dimension)
+
+    union all
+    select 'grade_bands', row_key, 'the top band must have an empty max_score (it holds every higher score)'
+    from ordered_bands
+    where rank_from_top = 1 and max_score is not null
+
+    union all
+    select 'grade_bands', row_key,
+        'grades must run ' || case when dimension = 'fit' then 'A, B, C, D' else '1, 2, 3, 4' end
+        || ' from the highest band down; this band is number ' || cast(rank_from_top as {{ str }})
+    from ordered_bands
+    where dimension not in ('fit', 'engagement')
+        or grade <> case when dimension = 'fit'
+            then substr('ABCD', cast(rank_from_top as integer), 1)
+            else cast(rank_from_top as {{ str }}) end
+
+    union all
+    select 'grade_bands', 'model_id=' || model_id || ', dimension=' || dimension,
+        'has ' || cast(count(*) as {{ str }}) || ' bands, expected 4'
+    from bands
+    group by model_id, dimension
+    having count(*) <> 4
+
+    union all
+    select 'decay_step_windows', row_key, 'the first window must start at 0 days'
+    from ordered_windows
+    where window_number = 1 and min_age_days <> 0
+
+    union all
+    select 'decay_step_windows', row_key,
+        'does not meet the next window, which starts at ' || cast(next_min_age as {{ str }})
+    from ordered_windows
+    where next_min_age is not null and (max_age_days is null or max_age_days <> next_min_age)
+
+    union all
+    select 'decay_step_windows', row_key, 'weight must be between 0 and 1'
+    from ordered_windows
+    where weight is null or weight < 0 or weight > 1
+
+    union all
+    select 'qualification_thresholds', 'model_id=' || s.model_id,
+        'the sql threshold (' || cast(s.min_total_score as {{ str }}) || ') is below the mql threshold ('
+        || cast(m.min_total_score as {{ str }}) || ')'
+    from thresholds as s
+    inner join thresholds as m on s.model_id = m.model_id and m.status = 'mql'
+    where s.status = 'sql' and s.min_total_score < m.min_total_score
+)
+
+select * from problems
+{%- endmacro %}

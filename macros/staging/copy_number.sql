@@ -1,0 +1,13 @@
+{#- Rank of a row among the rows sharing `key`: 1 is kept, the rest are duplicates.
+    keep='first' keeps the first delivered copy (events); keep='latest' keeps the most
+    recently loaded, last-written row (CRM records, where a later row is an update). -#}
+{% macro copy_number(key, keep='first') -%}
+    {%- if keep == 'first' -%}
+        {%- set order = '_loaded_at, _source_file, _source_row' -%}
+    {%- elif keep == 'latest' -%}
+        {%- set order = '_loaded_at desc, _source_file desc, _source_row desc' -%}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("copy_number: keep must be 'first' or 'latest', got '" ~ keep ~ "'") }}
+    {%- endif -%}
+    row_number() over (partition by {{ key }} order by {{ order }})
+{%- endmacro %}

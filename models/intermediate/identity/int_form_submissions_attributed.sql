@@ -1,0 +1,36 @@
+{#- Form submissions matched to the contact with the same (normalised) email. When
+    several contacts share an email, the lowest contact id wins. Submissions whose email
+    matches no contact keep a null contact_id: they are new leads not yet in the CRM. -#}
+with
+
+form_submissions as (
+    select * from {{ ref('stg_marketing__form_submissions') }}
+),
+
+contacts as (
+    select * from {{ ref('stg_crm__contacts') }}
+),
+
+contacts_by_email as (
+    select
+        email,
+        min(contact_id) as contact_id
+    from contacts
+    where email is not null
+    group by email
+),
+
+attributed as (
+    select
+        form_submissions.form_submission_id,
+        contacts_by_email.contact_id,
+        form_submissions.anonymous_id,
+        form_submissions.form_type,
+        form_submissions.page_url,
+        form_submissions.occurred_at
+    from form_submissions
+    left join contacts_by_email
+        on form_submissions.email = contacts_by_email.email
+)
+
+select * from attributed

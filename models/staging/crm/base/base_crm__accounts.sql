@@ -1,0 +1,54 @@
+with
+
+source as (
+    select * from {{ source('crm', 'accounts') }}
+),
+
+parsed as (
+    select
+        {{ clean_text('account_id') }} as account_id,
+        {{ clean_text('account_name') }} as account_name,
+        lower({{ clean_text('domain') }}) as account_domain,
+        {{ clean_text('industry') }} as industry,
+        upper({{ clean_text('country') }}) as country_code,
+        {{ parse_value('employee_count', 'integer') }} as employee_count,
+        {{ parse_value('annual_revenue', 'numeric') }} as annual_revenue,
+        {{ parse_timestamp('created_at') }} as created_at,
+        employee_count as raw_employee_count,
+        annual_revenue as raw_annual_revenue,
+        created_at as raw_created_at,
+        _loaded_at,
+        _source_file,
+        _source_row
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ copy_number('account_id', keep='latest') }} as copy_number
+    from parsed
+),
+
+reasoned as (
+    select
+        *,
+        case
+            when account_id is null then 'missing_key'
+            when {{ is_unparseable('raw_created_at', 'created_at') }} then 'unparseable_timestamp'
+            when created_at is null then 'missing_value'
+            when
+                {{ is_unparseable('raw_employee_count', 'employee_count') }}
+                or {{ is_unparseable('raw_annual_revenue', 'annual_revenue') }}
+                then 'unparseable_value'
+            when employee_count < 0 or annual_revenue < 0 then 'invalid_value'
+            when
+                {{ matches_any('account_name', var('test_account_patterns')) }}
+                or {{ in_list('account_domain', var('internal_domains')) }}
+                then 'internal_or_test'
+            when copy_number > 1 then 'duplicate'
+        end as quarantine_reason
+    from checked
+)
+
+select * from reasoned

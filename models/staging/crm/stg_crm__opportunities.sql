@@ -1,0 +1,22 @@
+with
+
+base as (
+    select * from {{ ref('base_crm__opportunities') }}
+),
+
+staged as (
+    select
+        opportunity_id,
+        account_id,
+        contact_id,
+        opportunity_type,
+        opportunity_stage,
+        amount,
+        created_at,
+        closed_at,
+        _loaded_at
+    from base
+    where quarantine_reason is null
+)
+
+select * from staged

@@ -1,0 +1,55 @@
+with
+
+source as (
+    select * from {{ source('marketing', 'email_events') }}
+),
+
+parsed as (
+    select
+        {{ clean_text('email_event_id') }} as email_event_id,
+        {{ clean_text('contact_id') }} as contact_id,
+        {{ clean_text('campaign_id') }} as campaign_id,
+        lower({{ clean_text('event_type') }}) as email_event_type,
+        lower({{ clean_text('bounce_type') }}) as bounce_type,
+        lower({{ clean_text('url') }}) as clicked_url,
+        {{ parse_timestamp('occurred_at') }} as occurred_at,
+        {{ parse_timestamp('received_at') }} as received_at,
+        occurred_at as raw_occurred_at,
+        received_at as raw_received_at,
+        _loaded_at,
+        _source_file,
+        _source_row
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ copy_number('email_event_id') }} as copy_number
+    from parsed
+),
+
+reasoned as (
+    select
+        *,
+        case
+            when email_event_id is null or contact_id is null then 'missing_key'
+            when
+                {{ is_unparseable('raw_occurred_at', 'occurred_at') }}
+                or {{ is_unparseable('raw_received_at', 'received_at') }}
+                then 'unparseable_timestamp'
+            when occurred_at is null or email_event_type is null or campaign_id is null
+                then 'missing_value'
+            when {{ is_future('occurred_at') }} then 'future_timestamp'
+            when
+                not {{ in_list('email_event_type', ['delivered', 'open', 'click', 'bounce', 'unsubscribe', 'spam']) }}
+                then 'unknown_type'
+            when
+                bounce_type is not null and not {{ in_list('bounce_type', ['hard', 'soft']) }}
+                then 'invalid_value'
+            when copy_number > 1 then 'duplicate'
+        end as quarantine_reason
+    from checked
+)
+
+select * from reasoned

@@ -1,0 +1,49 @@
+with
+
+source as (
+    select * from {{ source('marketing', 'page_views') }}
+),
+
+parsed as (
+    select
+        {{ clean_text('page_view_id') }} as page_view_id,
+        {{ clean_text('anonymous_id') }} as anonymous_id,
+        {{ clean_text('contact_id') }} as contact_id,
+        lower({{ clean_text('url') }}) as page_url,
+        lower({{ clean_text('referrer') }}) as referrer_url,
+        {{ clean_text('user_agent') }} as user_agent,
+        {{ parse_timestamp('occurred_at') }} as occurred_at,
+        {{ parse_timestamp('received_at') }} as received_at,
+        occurred_at as raw_occurred_at,
+        received_at as raw_received_at,
+        _loaded_at,
+        _source_file,
+        _source_row
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ copy_number('page_view_id') }} as copy_number
+    from parsed
+),
+
+reasoned as (
+    select
+        *,
+        case
+            when page_view_id is null or anonymous_id is null then 'missing_key'
+            when
+                {{ is_unparseable('raw_occurred_at', 'occurred_at') }}
+                or {{ is_unparseable('raw_received_at', 'received_at') }}
+                then 'unparseable_timestamp'
+            when occurred_at is null or page_url is null then 'missing_value'
+            when {{ is_future('occurred_at') }} then 'future_timestamp'
+            when {{ matches_any('user_agent', var('bot_user_agent_patterns')) }} then 'bot_traffic'
+            when copy_number > 1 then 'duplicate'
+        end as quarantine_reason
+    from checked
+)
+
+select * from reasoned

@@ -1,0 +1,1 @@
+{{ quarantined_rows('base_marketing__email_events') }}

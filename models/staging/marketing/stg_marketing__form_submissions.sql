@@ -1,0 +1,21 @@
+with
+
+base as (
+    select * from {{ ref('base_marketing__form_submissions') }}
+),
+
+staged as (
+    select
+        form_submission_id,
+        anonymous_id,
+        email,
+        form_type,
+        page_url,
+        occurred_at,
+        received_at,
+        _loaded_at
+    from base
+    where quarantine_reason is null
+)
+
+select * from staged

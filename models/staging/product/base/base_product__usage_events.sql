@@ -1,0 +1,50 @@
+with
+
+source as (
+    select * from {{ source('product', 'product_usage_events') }}
+),
+
+parsed as (
+    select
+        {{ clean_text('usage_event_id') }} as usage_event_id,
+        {{ clean_text('account_id') }} as account_id,
+        {{ clean_text('contact_id') }} as contact_id,
+        lower({{ clean_text('event_name') }}) as usage_event_name,
+        lower({{ clean_text('feature') }}) as feature_name,
+        {{ parse_timestamp('occurred_at') }} as occurred_at,
+        {{ parse_timestamp('received_at') }} as received_at,
+        occurred_at as raw_occurred_at,
+        received_at as raw_received_at,
+        _loaded_at,
+        _source_file,
+        _source_row
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ copy_number('usage_event_id') }} as copy_number
+    from parsed
+),
+
+reasoned as (
+    select
+        *,
+        case
+            when usage_event_id is null or account_id is null then 'missing_key'
+            when
+                {{ is_unparseable('raw_occurred_at', 'occurred_at') }}
+                or {{ is_unparseable('raw_received_at', 'received_at') }}
+                then 'unparseable_timestamp'
+            when occurred_at is null or usage_event_name is null then 'missing_value'
+            when {{ is_future('occurred_at') }} then 'future_timestamp'
+            when
+                not {{ in_list('usage_event_name', ['login', 'feature_used', 'report_created', 'invite_sent', 'integration_connected', 'export']) }}
+                then 'unknown_type'
+            when copy_number > 1 then 'duplicate'
+        end as quarantine_reason
+    from checked
+)
+
+select * from reasoned

@@ -1,0 +1,51 @@
+with
+
+source as (
+    select * from {{ source('support', 'support_tickets') }}
+),
+
+parsed as (
+    select
+        {{ clean_text('ticket_id') }} as ticket_id,
+        {{ clean_text('account_id') }} as account_id,
+        {{ clean_text('contact_id') }} as contact_id,
+        lower({{ clean_text('priority') }}) as ticket_priority,
+        {{ parse_value('is_escalated', 'boolean') }} as is_escalated,
+        {{ parse_timestamp('opened_at') }} as opened_at,
+        {{ parse_timestamp('resolved_at') }} as resolved_at,
+        is_escalated as raw_is_escalated,
+        opened_at as raw_opened_at,
+        resolved_at as raw_resolved_at,
+        _loaded_at,
+        _source_file,
+        _source_row
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ copy_number('ticket_id', keep='latest') }} as copy_number
+    from parsed
+),
+
+reasoned as (
+    select
+        *,
+        case
+            when ticket_id is null or account_id is null then 'missing_key'
+            when
+                {{ is_unparseable('raw_opened_at', 'opened_at') }}
+                or {{ is_unparseable('raw_resolved_at', 'resolved_at') }}
+                then 'unparseable_timestamp'
+            when {{ is_unparseable('raw_is_escalated', 'is_escalated') }} then 'unparseable_value'
+            when opened_at is null or ticket_priority is null then 'missing_value'
+            when {{ is_future('opened_at') }} or {{ is_future('resolved_at') }} then 'future_timestamp'
+            when not {{ in_list('ticket_priority', ['low', 'normal', 'high', 'urgent']) }} then 'unknown_type'
+            when resolved_at < opened_at then 'invalid_value'
+            when copy_number > 1 then 'duplicate'
+        end as quarantine_reason
+    from checked
+)
+
+select * from reasoned

@@ -1,0 +1,159 @@
+"""`scorehouse`: generate demo data, load raw files, build, and summarise.
+
+    scorehouse demo                      # generate + load + dbt build + summary
+    scorehouse generate --scale 1        # demo raw files into data/raw, truth into data/truth
+    scorehouse load --input-dir DIR      # your own CSV/Parquet exports into the raw schema
+    scorehouse build --as-of 2026-11-01  # dbt build for one scoring date
+    scorehouse summary                   # rows staged / quarantined per table and reason
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from scorehouse.contract import PROJECT_DIR
+from scorehouse.errors import ScorehouseError
+
+
+def default_db() -> Path:
+    return Path(os.environ.get("SCOREHOUSE_DB", PROJECT_DIR / "data" / "scorehouse.duckdb"))
+
+
+def _as_of(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--as-of must be a date YYYY-MM-DD, got {text!r}") from exc
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from scorehouse.generate import generate
+
+    summary = generate(
+        Path(args.out), scale=args.scale, seed=args.seed, end_date=args.end_date, fmt=args.format
+    )
+    for table, rows in summary["rows"].items():
+        print(f"{table:<24} {rows:>10,} rows")
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from scorehouse.load import load
+
+    results = load(
+        Path(args.input_dir),
+        Path(args.db),
+        raw_schema=args.raw_schema,
+        max_bad_lines=args.max_bad_lines,
+        allow_missing=args.allow_missing,
+    )
+    for result in results:
+        print(f"{result.table:<24} {result.rows:>10,} rows  from {result.file or '-'}")
+        for note in result.notes:
+            print(f"{'':<24}   note: {note}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from scorehouse.dbt import run_dbt
+
+    return run_dbt(["build", *args.dbt_args], as_of=args.as_of)
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from scorehouse.summary import format_summary, staging_summary
+
+    print(format_summary(staging_summary(Path(args.db))))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from scorehouse.dbt import run_dbt
+    from scorehouse.generate import generate
+    from scorehouse.load import load
+    from scorehouse.summary import format_summary, staging_summary
+
+    out = Path(args.out)
+    timings = {}
+    start = time.monotonic()
+    generate(out, scale=args.scale, seed=args.seed)
+    timings["generate"] = time.monotonic() - start
+    meta = json.loads((out / "raw" / "_generated.json").read_text())
+    as_of = (dt.date.fromisoformat(meta["end_date"]) + dt.timedelta(days=1)).isoformat()
+
+    start = time.monotonic()
+    loaded = load(out / "raw", Path(args.db))
+    timings["load"] = time.monotonic() - start
+    print(f"loaded {sum(r.rows for r in loaded):,} raw rows into {args.db}")
+
+    start = time.monotonic()
+    code = run_dbt(["build"], as_of=as_of)
+    timings["dbt build"] = time.monotonic() - start
+    if code != 0:
+        print(f"dbt build failed (exit {code})", file=sys.stderr)
+        return code
+    print()
+    print(f"Scorehouse demo, scored as of {as_of}")
+    print(format_summary(staging_summary(Path(args.db))))
+    print()
+    print("  ".join(f"{step}: {seconds:.1f}s" for step, seconds in timings.items()))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="scorehouse", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="write deterministic demo raw files and hidden truth")
+    gen.add_argument("--out", default=str(PROJECT_DIR / "data"))
+    gen.add_argument("--scale", type=float, default=1.0)
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--end-date", type=dt.date.fromisoformat, default=dt.date(2026, 10, 31))
+    gen.add_argument("--format", choices=["csv", "parquet"], default="csv")
+    gen.set_defaults(func=cmd_generate)
+
+    ld = sub.add_parser("load", help="load CSV/Parquet exports into the raw schema")
+    ld.add_argument("--input-dir", default=str(PROJECT_DIR / "data" / "raw"))
+    ld.add_argument("--db", default=str(default_db()))
+    ld.add_argument("--raw-schema", default="raw")
+    ld.add_argument("--max-bad-lines", type=int, default=0,
+                    help="tolerate up to N malformed CSV lines per file (kept in _load_rejects)")
+    ld.add_argument("--allow-missing", action="store_true",
+                    help="load a table with no file as empty instead of failing")
+    ld.set_defaults(func=cmd_load)
+
+    bd = sub.add_parser("build", help="dbt build for one scoring date")
+    bd.add_argument("--as-of", type=_as_of, default=dt.datetime.now(dt.UTC).date().isoformat())
+    bd.add_argument("dbt_args", nargs=argparse.REMAINDER, help="extra dbt arguments")
+    bd.set_defaults(func=cmd_build)
+
+    sm = sub.add_parser("summary", help="rows staged and quarantined per table and reason")
+    sm.add_argument("--db", default=str(default_db()))
+    sm.set_defaults(func=cmd_summary)
+
+    dm = sub.add_parser("demo", help="generate, load, build and summarise the demo")
+    dm.add_argument("--out", default=str(PROJECT_DIR / "data"))
+    dm.add_argument("--db", default=str(default_db()))
+    dm.add_argument("--scale", type=float, default=1.0)
+    dm.add_argument("--seed", type=int, default=42)
+    dm.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ScorehouseError as exc:
+        print(f"scorehouse: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

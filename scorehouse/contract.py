@@ -1,0 +1,73 @@
+"""The raw data contract, read from the dbt sources YAML so that it is written once.
+
+Each `models/staging/<source>/_<source>__sources.yml` lists the raw tables with their
+columns, the type staging parses each column into (`data_type`) and whether a file
+must have the column (`meta.required`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+# Columns the loader adds to every raw table.
+LINEAGE_COLUMNS = ("_loaded_at", "_source_file", "_source_row")
+
+# Logical types a contract column may declare.
+KNOWN_TYPES = {"text", "integer", "numeric", "timestamp", "date", "boolean"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    data_type: str
+    required: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    source: str
+    name: str
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+
+def load_contract(project_dir: Path = PROJECT_DIR) -> dict[str, Table]:
+    """Return the raw tables of the contract, keyed by table name, in a stable order."""
+    tables: dict[str, Table] = {}
+    for path in sorted((project_dir / "models" / "staging").glob("*/_*__sources.yml")):
+        doc = yaml.safe_load(path.read_text())
+        for source in doc.get("sources", []):
+            for table in source.get("tables", []):
+                columns = []
+                for col in table.get("columns", []):
+                    data_type = col.get("data_type", "text")
+                    if data_type not in KNOWN_TYPES:
+                        raise ValueError(
+                            f"{path}: column {table['name']}.{col['name']} has unknown "
+                            f"data_type {data_type!r} (expected one of {sorted(KNOWN_TYPES)})"
+                        )
+                    columns.append(
+                        Column(
+                            name=col["name"],
+                            data_type=data_type,
+                            required=bool((col.get("meta") or {}).get("required", False)),
+                            description=col.get("description", ""),
+                        )
+                    )
+                tables[table["name"]] = Table(source["name"], table["name"], tuple(columns))
+    if not tables:
+        raise ValueError(f"no sources YAML found under {project_dir / 'models' / 'staging'}")
+    return tables

@@ -1,0 +1,28 @@
+"""Run dbt from the project's own environment, with the project's profiles."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from scorehouse.contract import PROJECT_DIR
+
+
+def dbt_executable() -> str:
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def run_dbt(args: list[str], *, as_of: str | None = None, vars: dict | None = None) -> int:
+    """Run `dbt <args>` in the project folder; returns dbt's exit code."""
+    all_vars = dict(vars or {})
+    if as_of:
+        all_vars["as_of_date"] = as_of
+    command = [dbt_executable(), *args]
+    if all_vars:
+        command += ["--vars", json.dumps(all_vars, sort_keys=True)]
+    env = {"DBT_PROFILES_DIR": str(PROJECT_DIR), **os.environ}
+    return subprocess.call(command, cwd=PROJECT_DIR, env=env)

@@ -1,0 +1,251 @@
+"""Load raw CSV or Parquet exports, one file per contract table, into the raw schema.
+
+Every column is stored as text: staging parses and types it, and quarantines the rows
+it cannot use, so nothing is lost between the file and the warehouse. The loader
+refuses a file it cannot trust as a whole, with a message naming the file and the
+problem: a missing required column, a column whose values are mostly of the wrong
+type, or lines that do not parse as CSV (unless `max_bad_lines` tolerates them, in
+which case they are kept in `<raw_schema>._load_rejects`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from scorehouse.contract import Table, load_contract
+from scorehouse.errors import ScorehouseError
+
+FILE_SUFFIXES = (".csv", ".csv.gz", ".parquet")
+
+# DuckDB expression that is non-null when text `{v}` parses as the logical type.
+PARSERS = {
+    "integer": "try_cast(trim({v}) as bigint)",
+    "numeric": "try_cast(trim({v}) as double)",
+    "timestamp": "try_cast(trim({v}) as timestamptz)",
+    "date": "try_cast(trim({v}) as date)",
+    "boolean": "case when lower(trim({v})) in ('true','false','t','f','1','0','yes','no','y','n')"
+    " then true end",
+}
+
+
+@dataclass
+class TableLoad:
+    table: str
+    file: str | None
+    rows: int = 0
+    rejected_lines: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def find_file(input_dir: Path, table: str) -> Path | None:
+    for suffix in FILE_SUFFIXES:
+        path = input_dir / f"{table}{suffix}"
+        if path.exists():
+            return path
+    return None
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _csv_header(path: Path) -> list[str]:
+    import gzip
+
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rt", newline="", encoding="utf-8-sig") as handle:
+            header = next(csv.reader(handle), None)
+    except UnicodeDecodeError as exc:
+        raise ScorehouseError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    if not header:
+        raise ScorehouseError(f"{path}: the file is empty; expected a header line")
+    return [h.strip() for h in header]
+
+
+def _file_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    if path.suffix == ".parquet":
+        try:
+            rows = con.execute("select name from parquet_schema(?)", [str(path)]).fetchall()
+        except duckdb.Error as exc:
+            raise ScorehouseError(f"{path}: not a readable Parquet file ({exc})") from exc
+        return [r[0] for r in rows[1:]]  # the first row is the schema root
+    return _csv_header(path)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _reader_sql(path: Path, header: list[str]) -> str:
+    if path.suffix == ".parquet":
+        return f"read_parquet({_literal(str(path))})"
+    columns = ", ".join(f"{_literal(c)}: 'varchar'" for c in header)
+    return (
+        f"read_csv({_literal(str(path))}, header=true, auto_detect=false, columns={{{columns}}}, "
+        "quote='\"', escape='\"', delim=',', store_rejects=true, "
+        "rejects_table='_rejects', rejects_scan='_reject_scans', null_padding=false)"
+    )
+
+
+def _check_columns(table: Table, path: Path, header: list[str]) -> list[str]:
+    notes = []
+    duplicates = sorted({c for c in header if header.count(c) > 1})
+    if duplicates:
+        raise ScorehouseError(f"{path}: duplicate column(s) in the header: {', '.join(duplicates)}")
+    missing = [c for c in table.required_columns if c not in header]
+    if missing:
+        raise ScorehouseError(
+            f"{path}: missing required column(s) {', '.join(missing)} for raw table "
+            f"'{table.name}'; expected columns: {', '.join(table.column_names)}"
+        )
+    absent_optional = [c for c in table.column_names if c not in header]
+    if absent_optional:
+        notes.append(f"optional column(s) absent, loaded as null: {', '.join(absent_optional)}")
+    extra = [c for c in header if c not in table.column_names]
+    if extra:
+        notes.append(f"column(s) not in the contract, not loaded: {', '.join(extra)}")
+    return notes
+
+
+def _check_types(
+    con: duckdb.DuckDBPyConnection, table: Table, path: Path, max_bad_share: float
+) -> list[str]:
+    """Refuse a column whose non-empty values mostly fail to parse as its declared type."""
+    notes = []
+    for column in table.columns:
+        parser = PARSERS.get(column.data_type)
+        if parser is None:
+            continue
+        expr = parser.format(v=_quote(column.name))
+        non_empty, bad, example = con.execute(
+            f"""
+            select
+                count(*) filter (where nullif(trim({_quote(column.name)}), '') is not null),
+                count(*) filter (where nullif(trim({_quote(column.name)}), '') is not null
+                                   and ({expr}) is null),
+                min({_quote(column.name)}) filter (
+                    where nullif(trim({_quote(column.name)}), '') is not null and ({expr}) is null)
+            from _stage
+            """
+        ).fetchone()
+        if bad and bad > max_bad_share * non_empty:
+            raise ScorehouseError(
+                f"{path}: column '{column.name}' should hold {column.data_type} values, but "
+                f"{bad} of {non_empty} do not parse (e.g. {example!r}); "
+                + (
+                    "write timestamps as ISO 8601, e.g. 2026-03-01 10:00:00 or 2026-03-01T10:00:00Z"
+                    if column.data_type in ("timestamp", "date")
+                    else "check the export's column mapping"
+                )
+            )
+        if bad:
+            notes.append(f"{bad} value(s) of '{column.name}' do not parse; staging quarantines them")
+    return notes
+
+
+def _check_rejects(con: duckdb.DuckDBPyConnection, path: Path, max_bad_lines: int) -> int:
+    if path.suffix == ".parquet":
+        return 0
+    rejects = con.execute(
+        "select line, error_type, error_message, csv_line from _rejects order by line"
+    ).fetchall()
+    if len(rejects) > max_bad_lines:
+        shown = "; ".join(
+            f"line {line}: {etype.lower().replace('_', ' ')} ({(text or '')[:60]!r})"
+            for line, etype, _msg, text in rejects[:5]
+        )
+        raise ScorehouseError(
+            f"{path}: {len(rejects)} line(s) are not valid CSV rows for this table "
+            f"(allowed: {max_bad_lines}): {shown}"
+        )
+    return len(rejects)
+
+
+def load(
+    input_dir: Path,
+    db_path: Path,
+    *,
+    raw_schema: str = "raw",
+    max_bad_lines: int = 0,
+    max_bad_share: float = 0.5,
+    allow_missing: bool = False,
+    loaded_at: dt.datetime | None = None,
+) -> list[TableLoad]:
+    """Load every contract table from `input_dir` into `raw_schema` of the DuckDB file."""
+    input_dir = Path(input_dir)
+    if not input_dir.is_dir():
+        raise ScorehouseError(f"{input_dir}: no such folder of raw files")
+    contract = load_contract()
+    files = {name: find_file(input_dir, name) for name in contract}
+    missing = [name for name, path in files.items() if path is None]
+    if missing and not allow_missing:
+        raise ScorehouseError(
+            f"{input_dir}: no file for raw table(s) {', '.join(missing)}; expected "
+            f"<table>.csv, .csv.gz or .parquet (use --allow-missing to load them empty)"
+        )
+    loaded_at = loaded_at or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db_path))
+    results = []
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute(f"create schema if not exists {_quote(raw_schema)}")
+        con.execute(
+            f"create or replace table {_quote(raw_schema)}._load_rejects ("
+            "source_file varchar, line bigint, error_type varchar, error_message varchar, "
+            "csv_line varchar, _loaded_at timestamp)"
+        )
+        for name, table in contract.items():
+            path = files[name]
+            result = TableLoad(name, path.name if path else None)
+            if path is None:
+                result.notes.append("no file: loaded as an empty table")
+                select = ", ".join(f"cast(null as varchar) as {_quote(c)}" for c in table.column_names)
+                con.execute(f"create or replace temp table _stage as select {select} where false")
+            else:
+                header = _file_columns(con, path)
+                result.notes += _check_columns(table, path, header)
+                select = ", ".join(
+                    f"cast({_quote(c)} as varchar) as {_quote(c)}"
+                    if c in header
+                    else f"cast(null as varchar) as {_quote(c)}"
+                    for c in table.column_names
+                )
+                try:
+                    con.execute(
+                        f"create or replace temp table _stage as "
+                        f"select {select} from {_reader_sql(path, header)}"
+                    )
+                except duckdb.Error as exc:
+                    raise ScorehouseError(f"{path}: cannot be read ({exc})") from exc
+                result.rejected_lines = _check_rejects(con, path, max_bad_lines)
+                if result.rejected_lines:
+                    con.execute(
+                        f"insert into {_quote(raw_schema)}._load_rejects "
+                        "select ?, line, error_type, error_message, csv_line, ? from _rejects",
+                        [path.name, loaded_at],
+                    )
+                    result.notes.append(
+                        f"{result.rejected_lines} malformed line(s) kept in "
+                        f"{raw_schema}._load_rejects"
+                    )
+                result.notes += _check_types(con, table, path, max_bad_share)
+            con.execute(
+                f"create or replace table {_quote(raw_schema)}.{_quote(name)} as "
+                f"select *, cast(? as timestamp) as _loaded_at, "
+                f"cast(? as varchar) as _source_file, rowid + 1 as _source_row from _stage",
+                [loaded_at, result.file],
+            )
+            result.rows = con.execute(
+                f"select count(*) from {_quote(raw_schema)}.{_quote(name)}"
+            ).fetchone()[0]
+            results.append(result)
+    finally:
+        con.close()
+    return results
