@@ -1,0 +1,31 @@
+{#- The decay macros at their boundaries: age 0, the half-life, at and past the lifespan,
+    each step-window edge, and a negative age (a future event, which must not score).
+    Cases and expected factors are in the `decay_cases` seed; this returns the cases
+    where the macro disagrees by more than 1e-12. -#}
+with
+
+cases as (
+    select * from {{ ref('decay_cases') }}
+),
+
+step_windows as (
+    select * from {{ ref('decay_step_windows') }}
+),
+
+computed as (
+    select
+        cases.case_id,
+        cases.expected_factor,
+        {{ decay_factor('cases.decay_method', 'cases.decay_param', 'cases.age_days', 'step_windows.weight') }}
+            as actual_factor
+    from cases
+    left join step_windows
+        on
+            cases.decay_method = 'step'
+            and cases.decay_windows = step_windows.window_set
+            and cases.age_days >= step_windows.min_age_days
+            and (step_windows.max_age_days is null or cases.age_days < step_windows.max_age_days)
+)
+
+select * from computed
+where actual_factor is null or abs(actual_factor - expected_factor) > 1e-12
