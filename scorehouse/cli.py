@@ -1,10 +1,10 @@
 """`scorehouse`: generate demo data, load raw files, build, and summarise.
 
-    scorehouse demo                      # generate + load + dbt build + summary
-    scorehouse generate --scale 1        # demo raw files into data/raw, truth into data/truth
-    scorehouse load --input-dir DIR      # your own CSV/Parquet exports into the raw schema
-    scorehouse build --as-of 2026-11-01  # dbt build for one scoring date
-    scorehouse summary                   # rows staged / quarantined per table and reason
+scorehouse demo                      # generate + load + dbt build + summary
+scorehouse generate --scale 1        # demo raw files into data/raw, truth into data/truth
+scorehouse load --input-dir DIR      # your own CSV/Parquet exports into the raw schema
+scorehouse build --as-of 2026-11-01  # dbt build for one scoring date
+scorehouse summary                   # rows staged / quarantined per table and reason
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ def _as_of(text: str) -> str:
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"--as-of must be a date YYYY-MM-DD, got {text!r}") from exc
+        raise argparse.ArgumentTypeError(
+            f"--as-of must be a date YYYY-MM-DD, got {text!r}"
+        ) from exc
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -122,10 +124,17 @@ def build_parser() -> argparse.ArgumentParser:
     ld.add_argument("--input-dir", default=str(PROJECT_DIR / "data" / "raw"))
     ld.add_argument("--db", default=str(default_db()))
     ld.add_argument("--raw-schema", default="raw")
-    ld.add_argument("--max-bad-lines", type=int, default=0,
-                    help="tolerate up to N malformed CSV lines per file (kept in _load_rejects)")
-    ld.add_argument("--allow-missing", action="store_true",
-                    help="load a table with no file as empty instead of failing")
+    ld.add_argument(
+        "--max-bad-lines",
+        type=int,
+        default=0,
+        help="tolerate up to N malformed CSV lines per file (kept in _load_rejects)",
+    )
+    ld.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="load a table with no file as empty instead of failing",
+    )
     ld.set_defaults(func=cmd_load)
 
     bd = sub.add_parser("build", help="dbt build for one scoring date")

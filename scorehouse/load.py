@@ -145,7 +145,9 @@ def _check_types(
                 )
             )
         if bad:
-            notes.append(f"{bad} value(s) of '{column.name}' do not parse; staging quarantines them")
+            notes.append(
+                f"{bad} value(s) of '{column.name}' do not parse; staging quarantines them"
+            )
     return notes
 
 
@@ -206,7 +208,9 @@ def load(
             result = TableLoad(name, path.name if path else None)
             if path is None:
                 result.notes.append("no file: loaded as an empty table")
-                select = ", ".join(f"cast(null as varchar) as {_quote(c)}" for c in table.column_names)
+                select = ", ".join(
+                    f"cast(null as varchar) as {_quote(c)}" for c in table.column_names
+                )
                 con.execute(f"create or replace temp table _stage as select {select} where false")
             else:
                 header = _file_columns(con, path)
