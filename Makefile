@@ -62,7 +62,7 @@ pytest: setup
 lock:
 	$(PYTHON) -m venv /tmp/scorehouse-lock-venv
 	/tmp/scorehouse-lock-venv/bin/pip install --quiet -r requirements.in
-	/tmp/scorehouse-lock-venv/bin/pip freeze --exclude-editable > requirements.lock
+	/tmp/scorehouse-lock-venv/bin/pip freeze --all --exclude-editable | grep -v "^pip==" > requirements.lock
 	rm -rf /tmp/scorehouse-lock-venv
 
 clean:

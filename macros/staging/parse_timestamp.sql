@@ -5,7 +5,7 @@
 {%- endmacro %}
 
 {% macro default__parse_timestamp(column) -%}
-    {{ dbt.safe_cast(scorehouse.clean_text(column), dbt.type_timestamp()) }}
+    {{ scorehouse.try_cast(scorehouse.clean_text(column), dbt.type_timestamp()) }}
 {%- endmacro %}
 
 {% macro duckdb__parse_timestamp(column) -%}

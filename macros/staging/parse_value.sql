@@ -3,11 +3,11 @@
 {% macro parse_value(column, data_type) -%}
     {%- set text = scorehouse.clean_text(column) -%}
     {%- if data_type == 'integer' -%}
-        {{ dbt.safe_cast(text, 'bigint') }}
+        {{ scorehouse.try_cast(text, 'bigint') }}
     {%- elif data_type == 'numeric' -%}
-        {{ dbt.safe_cast(text, dbt.type_float()) }}
+        {{ scorehouse.try_cast(text, dbt.type_float()) }}
     {%- elif data_type == 'date' -%}
-        {{ dbt.safe_cast(text, 'date') }}
+        {{ scorehouse.try_cast(text, 'date') }}
     {%- elif data_type == 'boolean' -%}
         case
             when lower({{ text }}) in ('true', 't', '1', 'yes', 'y') then true
