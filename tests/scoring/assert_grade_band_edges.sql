@@ -8,11 +8,19 @@ bands as (
 ),
 
 probes as (
-    select model_id, dimension, grade as expected_grade, min_score as score
+    select
+        model_id,
+        dimension,
+        grade as expected_grade,
+        min_score as score
     from bands
     where min_score is not null
     union all
-    select model_id, dimension, grade as expected_grade, max_score - 0.000001 as score
+    select
+        model_id,
+        dimension,
+        grade as expected_grade,
+        max_score - 0.000001 as score
     from bands
     where max_score is not null
 ),

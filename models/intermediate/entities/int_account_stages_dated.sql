@@ -23,7 +23,11 @@ opportunity_flags as (
                 else 0
             end
         ) as has_open,
-        sum(case when created_at < {{ as_of }} and (closed_at is null or closed_at >= {{ as_of }}) then amount else 0 end)
+        sum(
+            case
+                when created_at < {{ as_of }} and (closed_at is null or closed_at >= {{ as_of }}) then amount else 0
+            end
+        )
             as open_pipeline_amount
     from opportunities
     group by account_id

@@ -63,7 +63,7 @@ category_sums as (
             partition by
                 rule_capped.entity_type, rule_capped.entity_id, rule_capped.model_id,
                 rule_capped.dimension, rule_capped.category_id
-            order by rule_capped.rule_capped_points desc, rule_capped.rule_id
+            order by rule_capped.rule_capped_points desc, rule_capped.rule_id asc
         ) as category_rank
     from rule_capped
     inner join categories
@@ -85,9 +85,9 @@ category_scaled as (
     from category_sums
 ),
 
-{#- The rounded shares of a capped category must add up to its cap exactly: the
-    category's largest rule takes the rounding remainder. #}
 category_capped as (
+    {#- The rounded shares of a capped category must add up to its cap exactly: the
+        category's largest rule takes the rounding remainder. #}
     select
         *,
         case
@@ -127,9 +127,9 @@ floor_scaled as (
     from dimension_sums
 ),
 
-{#- Floored negatives must cancel the positives exactly: the most negative rule takes
-    the rounding remainder. #}
 floored as (
+    {#- Floored negatives must cancel the positives exactly: the most negative rule
+        takes the rounding remainder. #}
     select
         entity_type,
         entity_id,

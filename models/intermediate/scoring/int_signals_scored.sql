@@ -185,7 +185,7 @@ aged as (
             else {{ age_in_days('counted.occurred_at', as_of) }}
         end as age_days
     from counted
-    where repeat_number = 1
+    where counted.repeat_number = 1
 ),
 
 decayed as (

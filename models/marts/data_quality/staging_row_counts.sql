@@ -16,18 +16,18 @@
 with
 
 {% for source_table, base_model in base_models.items() %}
-{{ base_model }} as (
-    select
-        '{{ source_table }}' as source_table,
-        coalesce(quarantine_reason, 'staged') as row_outcome
-    from {{ ref(base_model) }}
-),
+    {{ base_model }} as (
+        select
+            '{{ source_table }}' as source_table,
+            coalesce(quarantine_reason, 'staged') as row_outcome
+        from {{ ref(base_model) }}
+    ),
 {% endfor %}
 
 unioned as (
     {% for base_model in base_models.values() %}
-    select * from {{ base_model }}
-    {% if not loop.last %}union all{% endif %}
+        select * from {{ base_model }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 

@@ -85,7 +85,7 @@ contact_engagement as (
         contacts.department,
         row_number() over (
             partition by lead_scores.account_id, lead_scores.model_id
-            order by lead_scores.engagement_score desc, lead_scores.contact_id
+            order by lead_scores.engagement_score desc, lead_scores.contact_id asc
         ) as engagement_rank
     from lead_scores
     inner join contacts
@@ -103,7 +103,7 @@ engagement_rollup as (
         {%- elif rollup == 'sum' %}
         sum(engagement_score) as engagement_score,
         {%- else %}
-        avg(case when engagement_rank <= {{ top_n }} then engagement_score end) as engagement_score,
+            avg(case when engagement_rank <= {{ top_n }} then engagement_score end) as engagement_score,
         {%- endif %}
         count(case when engagement_score >= {{ var('buying_group_min_engagement') }} then 1 end)
             as engaged_contact_count,

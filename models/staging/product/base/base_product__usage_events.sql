@@ -40,7 +40,9 @@ reasoned as (
             when occurred_at is null or usage_event_name is null then 'missing_value'
             when {{ is_future('occurred_at') }} then 'future_timestamp'
             when
-                not {{ in_list('usage_event_name', ['login', 'feature_used', 'report_created', 'invite_sent', 'integration_connected', 'export']) }}
+                not {{ in_list('usage_event_name', [
+                    'login', 'feature_used', 'report_created', 'invite_sent', 'integration_connected', 'export'
+                ]) }}
                 then 'unknown_type'
             when copy_number > 1 then 'duplicate'
         end as quarantine_reason
