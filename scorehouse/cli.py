@@ -54,6 +54,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         raw_schema=args.raw_schema,
         max_bad_lines=args.max_bad_lines,
         allow_missing=args.allow_missing,
+        loaded_at=args.loaded_at,
     )
     for result in results:
         print(f"{result.table:<24} {result.rows:>10,} rows  from {result.file or '-'}")
@@ -134,6 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-missing",
         action="store_true",
         help="load a table with no file as empty instead of failing",
+    )
+    ld.add_argument(
+        "--loaded-at",
+        type=dt.datetime.fromisoformat,
+        default=None,
+        help="load time to stamp on the rows (UTC, ISO 8601); default: now",
     )
     ld.set_defaults(func=cmd_load)
 

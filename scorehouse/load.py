@@ -154,8 +154,10 @@ def _check_types(
 def _check_rejects(con: duckdb.DuckDBPyConnection, path: Path, max_bad_lines: int) -> int:
     if path.suffix == ".parquet":
         return 0
+    # DuckDB reports one error per bad column; a bad line counts once.
     rejects = con.execute(
-        "select line, error_type, error_message, csv_line from _rejects order by line"
+        "select line, min(error_type), min(error_message), min(csv_line) "
+        "from _rejects group by line order by line"
     ).fetchall()
     if len(rejects) > max_bad_lines:
         shown = "; ".join(
@@ -221,6 +223,9 @@ def load(
                     else f"cast(null as varchar) as {_quote(c)}"
                     for c in table.column_names
                 )
+                # Rejects accumulate per connection: start each file with none.
+                con.execute("drop table if exists _rejects")
+                con.execute("drop table if exists _reject_scans")
                 try:
                     con.execute(
                         f"create or replace temp table _stage as "
@@ -232,7 +237,8 @@ def load(
                 if result.rejected_lines:
                     con.execute(
                         f"insert into {_quote(raw_schema)}._load_rejects "
-                        "select ?, line, error_type, error_message, csv_line, ? from _rejects",
+                        "select ?, line, min(error_type), min(error_message), min(csv_line), ? "
+                        "from _rejects group by line order by line",
                         [path.name, loaded_at],
                     )
                     result.notes.append(

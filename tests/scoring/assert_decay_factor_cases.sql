@@ -2,6 +2,8 @@
     each step-window edge, and a negative age (a future event, which must not score).
     Cases and expected factors are in the `decay_cases` seed; this returns the cases
     where the macro disagrees by more than 1e-12. -#}
+-- Runs after the configuration check, so a bad seed gets that check's clear message.
+-- depends_on: {{ ref('int_scoring_rules_checked') }}
 with
 
 cases as (

@@ -1,6 +1,8 @@
 {#- A score exactly on a band's lower edge gets that band, and a score a hair below it
     gets the band beneath; every score gets exactly one band. Edges come from the
     `grade_bands` seed itself, so the test holds for any valid configuration. -#}
+-- Runs after the configuration check, so a bad seed gets that check's clear message.
+-- depends_on: {{ ref('int_scoring_rules_checked') }}
 with
 
 bands as (

@@ -1,0 +1,108 @@
+"""Shared fixtures: raw files written to the contract, and isolated dbt project copies."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from scorehouse.contract import PROJECT_DIR, load_contract
+from scorehouse.load import load
+
+PROJECT_PARTS = [
+    "dbt_project.yml",
+    "profiles.yml",
+    "models",
+    "macros",
+    "seeds",
+    "tests",
+    "analyses",
+]
+DBT = str(Path(sys.executable).parent / "dbt")
+
+
+def write_raw(folder: Path, tables: dict[str, list[dict]]) -> Path:
+    """Write one CSV per contract table (header only when no rows are given)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in load_contract().items():
+        with open(folder / f"{name}.csv", "w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=table.column_names)
+            writer.writeheader()
+            for row in tables.get(name, []):
+                unknown = set(row) - set(table.column_names)
+                assert not unknown, f"{name}: columns not in the contract: {unknown}"
+                writer.writerow(row)
+    return folder
+
+
+@dataclass
+class Project:
+    """A copy of the dbt project with its own warehouse file."""
+
+    path: Path
+    db: Path
+
+    def dbt(self, *args: str, as_of: str = "2026-11-01", check: bool = True):
+        env = {
+            **os.environ,
+            "DBT_PROFILES_DIR": str(self.path),
+            "SCOREHOUSE_DB": str(self.db),
+        }
+        command = [DBT, *args, "--vars", f"{{as_of_date: '{as_of}'}}"]
+        result = subprocess.run(
+            command, cwd=self.path, env=env, capture_output=True, text=True, timeout=600
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}")
+        return result
+
+    def load(self, raw_dir: Path, loaded_at: str = "2026-11-02 06:00:00"):
+        import datetime as dt
+
+        return load(raw_dir, self.db, loaded_at=dt.datetime.fromisoformat(loaded_at))
+
+    def query(self, sql: str) -> list[tuple]:
+        con = duckdb.connect(str(self.db), read_only=True)
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+
+    def edit_seed(self, relative: str, old: str, new: str) -> None:
+        path = self.path / "seeds" / relative
+        text = path.read_text()
+        assert old in text, f"{old!r} not in {relative}"
+        path.write_text(text.replace(old, new, 1))
+
+
+def copy_project(destination: Path) -> Project:
+    destination.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = PROJECT_DIR / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part, ignore=shutil.ignore_patterns("target"))
+        elif source.exists():
+            shutil.copy(source, destination / part)
+    return Project(destination, destination / "warehouse.duckdb")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def generated_raw(tmp_path_factory) -> Path:
+    """A small generated dataset shared by the tests that only read it."""
+    from scorehouse.generate import generate
+
+    out = tmp_path_factory.mktemp("generated")
+    generate(out, scale=0.03, seed=7)
+    return out / "raw"

@@ -1,0 +1,98 @@
+"""Scoring configuration lives in seeds: a bad configuration fails the build with a
+message naming the seed row, and a changed point value or half-life changes the scores
+with no SQL edited."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests_py.conftest import copy_project
+
+CONFIG_MODEL = ["--select", "+int_scoring_rules_checked", "--indirect-selection", "cautious"]
+
+BAD_CONFIGS = [
+    pytest.param(
+        "scoring/scoring_categories.csv",
+        "acquisition,engagement,web,contact,40,",
+        "acquisition,engagement,web,contact,35,",
+        "scoring_categories (model_id=acquisition, dimension=engagement): weight_pct sums to 95",
+        id="weights-not-100",
+    ),
+    pytest.param(
+        "scoring/scoring_rules.csv",
+        "15,exponential,14,,30,once_per_day",
+        "15,quadratic,14,,30,once_per_day",
+        "scoring_rules (model_id=acquisition, rule_id=pricing_page): unknown decay_method 'quadratic'",
+        id="unknown-decay-method",
+    ),
+    pytest.param(
+        "scoring/grade_bands.csv",
+        "acquisition,fit,B,50,75",
+        "acquisition,fit,B,50,80",
+        "grade_bands (model_id=acquisition, dimension=fit, grade=B): overlaps band A, which starts at 75",
+        id="overlapping-bands",
+    ),
+    pytest.param(
+        "scoring/grade_bands.csv",
+        "acquisition,engagement,3,8,20",
+        "acquisition,engagement,3,8,15",
+        "grade_bands (model_id=acquisition, dimension=engagement, grade=3): leaves a gap: it ends at 15",
+        id="gapped-bands",
+    ),
+    pytest.param(
+        "scoring/scoring_rules.csv",
+        "acquisition,customers_page,",
+        "acquisition,pricing_page,",
+        "scoring_rules (model_id=acquisition, rule_id=pricing_page): duplicate rule_id: 2 rows share it",
+        id="duplicate-rule-id",
+    ),
+]
+
+
+@pytest.mark.parametrize(("seed", "old", "new", "message"), BAD_CONFIGS)
+def test_bad_configuration_fails_with_a_message_naming_the_row(tmp_path, seed, old, new, message):
+    project = copy_project(tmp_path / "project")
+    project.edit_seed(seed, old, new)
+    result = project.dbt("build", *CONFIG_MODEL, check=False)
+    assert result.returncode != 0
+    assert "Invalid scoring configuration" in result.stdout
+    assert message in result.stdout
+
+
+def test_the_shipped_configuration_is_valid(tmp_path):
+    project = copy_project(tmp_path / "project")
+    project.dbt("build", *CONFIG_MODEL)
+
+
+def test_point_values_and_half_lives_come_from_the_seed(tmp_path, generated_raw):
+    project = copy_project(tmp_path / "project")
+    project.load(generated_raw)
+    query = (
+        "select contact_id, occurrences, base_points, decayed_points, last_occurred_at "
+        "from marts.lead_score_breakdown where rule_id = 'pricing_page' order by contact_id"
+    )
+    project.dbt("build")
+    before = project.query(query)
+    assert len(before) > 10
+
+    project.edit_seed(
+        "scoring/scoring_rules.csv", "/pricing,,,15,exponential,14", "/pricing,,,30,exponential,14"
+    )
+    project.dbt("build", "--select", "scoring_rules+")
+    doubled = project.query(query)
+    assert [r[0] for r in doubled] == [r[0] for r in before]
+    for old, new in zip(before, doubled, strict=True):
+        assert new[2] == pytest.approx(2 * old[2], abs=1e-6)
+        assert new[3] == pytest.approx(2 * old[3], abs=1e-5)
+
+    project.edit_seed(
+        "scoring/scoring_rules.csv", "/pricing,,,30,exponential,14", "/pricing,,,30,exponential,7"
+    )
+    project.dbt("build", "--select", "scoring_rules+")
+    faster = project.query(query)
+    singles = [(old, new) for old, new in zip(doubled, faster, strict=True) if old[1] == 1]
+    assert singles, "expected contacts with a single pricing-page day"
+    for old, new in singles:
+        # one occurrence: 30 * 0.5^(a/7) = (30 * 0.5^(a/14))^2 / 30
+        assert new[3] == pytest.approx(old[3] ** 2 / 30, abs=1e-5)
+    assert sum(n[3] for n in faster) < sum(o[3] for o in doubled)
