@@ -76,6 +76,13 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from scorehouse.evaluate import format_report, won_rate_by_grade
+
+    print(format_report(won_rate_by_grade(Path(args.db), Path(args.truth))))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from scorehouse.dbt import run_dbt
     from scorehouse.generate import generate
@@ -152,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     sm = sub.add_parser("summary", help="rows staged and quarantined per table and reason")
     sm.add_argument("--db", default=str(default_db()))
     sm.set_defaults(func=cmd_summary)
+
+    ev = sub.add_parser("evaluate", help="won-opportunity rate by grade against the demo truth")
+    ev.add_argument("--db", default=str(default_db()))
+    ev.add_argument("--truth", default=str(PROJECT_DIR / "data" / "truth" / "contacts.csv"))
+    ev.set_defaults(func=cmd_evaluate)
 
     dm = sub.add_parser("demo", help="generate, load, build and summarise the demo")
     dm.add_argument("--out", default=str(PROJECT_DIR / "data"))
