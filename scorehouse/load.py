@@ -21,6 +21,7 @@ from scorehouse.contract import Table, load_contract
 from scorehouse.errors import ScorehouseError
 
 FILE_SUFFIXES = (".csv", ".csv.gz", ".parquet")
+CSV_DELIMITERS = (",", ";", "\t", "|")
 
 # DuckDB expression that is non-null when text `{v}` parses as the logical type.
 PARSERS = {
@@ -54,27 +55,30 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _csv_header(path: Path) -> list[str]:
+def _csv_header(path: Path) -> tuple[list[str], str]:
+    """The header's column names and the delimiter (comma, semicolon, tab or pipe)."""
     import gzip
 
     opener = gzip.open if path.name.endswith(".gz") else open
     try:
         with opener(path, "rt", newline="", encoding="utf-8-sig") as handle:
-            header = next(csv.reader(handle), None)
+            first_line = handle.readline()
     except UnicodeDecodeError as exc:
         raise ScorehouseError(f"{path}: not UTF-8 text ({exc.reason})") from exc
-    if not header:
+    if not first_line.strip():
         raise ScorehouseError(f"{path}: the file is empty; expected a header line")
-    return [h.strip() for h in header]
+    delimiter = max(CSV_DELIMITERS, key=first_line.count)
+    header = next(csv.reader([first_line], delimiter=delimiter))
+    return [h.strip() for h in header], delimiter
 
 
-def _file_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+def _file_columns(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[str], str]:
     if path.suffix == ".parquet":
         try:
             rows = con.execute("select name from parquet_schema(?)", [str(path)]).fetchall()
         except duckdb.Error as exc:
             raise ScorehouseError(f"{path}: not a readable Parquet file ({exc})") from exc
-        return [r[0] for r in rows[1:]]  # the first row is the schema root
+        return [r[0] for r in rows[1:]], ""  # the first row is the schema root
     return _csv_header(path)
 
 
@@ -82,18 +86,19 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _reader_sql(path: Path, header: list[str]) -> str:
+def _reader_sql(path: Path, header: list[str], delimiter: str) -> str:
     if path.suffix == ".parquet":
         return f"read_parquet({_literal(str(path))})"
     columns = ", ".join(f"{_literal(c)}: 'varchar'" for c in header)
     return (
         f"read_csv({_literal(str(path))}, header=true, auto_detect=false, columns={{{columns}}}, "
-        "quote='\"', escape='\"', delim=',', store_rejects=true, "
+        f"quote='\"', escape='\"', delim={_literal(delimiter)}, store_rejects=true, "
         "rejects_table='_rejects', rejects_scan='_reject_scans', null_padding=false)"
     )
 
 
 def _check_columns(table: Table, path: Path, header: list[str]) -> list[str]:
+    """Check the header, already lower-cased, against the contract."""
     notes = []
     duplicates = sorted({c for c in header if header.count(c) > 1})
     if duplicates:
@@ -215,11 +220,13 @@ def load(
                 )
                 con.execute(f"create or replace temp table _stage as select {select} where false")
             else:
-                header = _file_columns(con, path)
-                result.notes += _check_columns(table, path, header)
+                header, delimiter = _file_columns(con, path)
+                # Column names match the contract whatever their case.
+                by_name = {c.lower(): c for c in header}
+                result.notes += _check_columns(table, path, [c.lower() for c in header])
                 select = ", ".join(
-                    f"cast({_quote(c)} as varchar) as {_quote(c)}"
-                    if c in header
+                    f"cast({_quote(by_name[c])} as varchar) as {_quote(c)}"
+                    if c in by_name
                     else f"cast(null as varchar) as {_quote(c)}"
                     for c in table.column_names
                 )
@@ -229,7 +236,7 @@ def load(
                 try:
                     con.execute(
                         f"create or replace temp table _stage as "
-                        f"select {select} from {_reader_sql(path, header)}"
+                        f"select {select} from {_reader_sql(path, header, delimiter)}"
                     )
                 except duckdb.Error as exc:
                     raise ScorehouseError(f"{path}: cannot be read ({exc})") from exc

@@ -150,3 +150,17 @@ def test_cli_reports_bad_input_in_one_line_without_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("scorehouse: error: ")
     assert "contacts.csv: missing required column(s)" in result.stderr
+
+
+def test_semicolon_files_and_header_case_are_accepted(tmp_path):
+    raw = write_raw(tmp_path / "raw", {})
+    header = ";".join(name.upper() for name in ACCOUNT)
+    values = ";".join(ACCOUNT.values())
+    replace_file(raw, "accounts", f"\ufeff{header}\n{values}\n")
+    results = {r.table: r for r in load(raw, tmp_path / "w.duckdb")}
+    assert results["accounts"].rows == 1
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    assert con.execute("select account_id, created_at from raw.accounts").fetchone() == (
+        "ACC-1",
+        "2025-01-01 00:00:00",
+    )
