@@ -6,8 +6,13 @@
 with
 
 models as (select * from {{ ref('scoring_models') }}),
+dimensions as (select * from {{ ref('scoring_dimensions') }}),
 categories as (select * from {{ ref('scoring_categories') }}),
-rules as (select * from {{ ref('scoring_rules') }}),
+rules as (
+    select 'current' as rule_set, * from {{ ref('scoring_rules') }}
+    union all
+    select * from {{ ref('scoring_rules_candidates') }}
+),
 bands as (select * from {{ ref('grade_bands') }}),
 windows as (select * from {{ ref('decay_step_windows') }}),
 thresholds as (select * from {{ ref('qualification_thresholds') }}),
@@ -15,7 +20,8 @@ thresholds as (select * from {{ ref('qualification_thresholds') }}),
 rule_keys as (
     select
         *,
-        'model_id=' || coalesce(model_id, '') || ', rule_id=' || coalesce(rule_id, '') as row_key
+        case when rule_set = 'current' then '' else 'rule_set=' || rule_set || ', ' end
+        || 'model_id=' || coalesce(model_id, '') || ', rule_id=' || coalesce(rule_id, '') as row_key
     from rules
 ),
 
@@ -48,10 +54,65 @@ problems as (
     having abs(sum(weight_pct) - 100) > 1e-9
 
     union all
+    select 'scoring_dimensions', 'model_id=' || model_id,
+        'weight_pct sums to ' || cast(sum(weight_pct) as {{ str }}) || ', expected 100'
+    from dimensions
+    group by model_id
+    having abs(sum(weight_pct) - 100) > 1e-9
+
+    union all
+    select 'scoring_dimensions', 'model_id=' || model_id || ', dimension=' || dimension,
+        'unknown dimension (expected fit, engagement, financial or relationship)'
+    from dimensions
+    where dimension is null or dimension not in ('fit', 'engagement', 'financial', 'relationship')
+
+    union all
+    select 'scoring_dimensions', 'model_id=' || model_id || ', dimension=' || dimension,
+        'unknown model_id (not in scoring_models)'
+    from dimensions
+    where model_id not in (select model_id from models)
+
+    union all
+    select 'scoring_models', 'model_id=' || model_id, 'has no dimensions in scoring_dimensions'
+    from models
+    where model_id not in (select model_id from dimensions)
+
+    union all
+    select 'scoring_models', 'model_id=' || model_id,
+        'unknown entity_type ''' || coalesce(entity_type, '') || ''' (expected contact or account)'
+    from models
+    where entity_type is null or entity_type not in ('contact', 'account')
+
+    union all
+    select 'scoring_models', 'model_id=' || model_id,
+        'unknown population ''' || coalesce(population, '') || ''' (expected all, prospects or customers)'
+    from models
+    where population is null or population not in ('all', 'prospects', 'customers')
+
+    union all
+    select 'scoring_models', 'model_id=' || model_id,
+        'unknown outcome ''' || outcome || ''' (expected new_business_won, expansion_won, churned or empty)'
+    from models
+    where outcome is not null and outcome not in ('new_business_won', 'expansion_won', 'churned')
+
+    union all
+    select 'scoring_categories', 'model_id=' || c.model_id || ', category_id=' || c.category_id,
+        'dimension ''' || c.dimension || ''' is not in scoring_dimensions for this model'
+    from categories as c
+    where not exists (
+        select 1 from dimensions as d where d.model_id = c.model_id and d.dimension = c.dimension
+    )
+
+    union all
     select 'scoring_categories', 'model_id=' || model_id || ', category_id=' || category_id,
         'unknown entity_level ''' || coalesce(entity_level, '') || ''' (expected account or contact)'
     from categories
     where entity_level is null or entity_level not in ('account', 'contact')
+
+    union all
+    select 'scoring_rules', row_key, 'fit rules cannot decay (a fit attribute has no event time)'
+    from rule_keys
+    where dimension <> 'engagement' and decay_method <> 'none'
 
     union all
     select 'scoring_rules', row_key, 'duplicate rule_id: ' || cast(count(*) as {{ str }}) || ' rows share it'
@@ -164,17 +225,33 @@ problems as (
         'grades must run ' || case when dimension = 'fit' then 'A, B, C, D' else '1, 2, 3, 4' end
         || ' from the highest band down; this band is number ' || cast(rank_from_top as {{ str }})
     from ordered_bands
-    where dimension not in ('fit', 'engagement')
-        or grade <> case when dimension = 'fit'
+    where dimension in ('fit', 'engagement')
+        and grade <> case when dimension = 'fit'
             then substr('ABCD', cast(rank_from_top as integer), 1)
             else cast(rank_from_top as {{ str }}) end
+
+    union all
+    select 'grade_bands', row_key, 'unknown dimension (expected fit, engagement or total)'
+    from ordered_bands
+    where dimension not in ('fit', 'engagement', 'total')
 
     union all
     select 'grade_bands', 'model_id=' || model_id || ', dimension=' || dimension,
         'has ' || cast(count(*) as {{ str }}) || ' bands, expected 4'
     from bands
+    where dimension in ('fit', 'engagement')
     group by model_id, dimension
     having count(*) <> 4
+
+    union all
+    select 'grade_bands', 'model_id=' || d.model_id || ', dimension=' || d.dimension,
+        'the model grades fit x engagement but has no ' || d.dimension || ' grade bands'
+    from dimensions as d
+    where d.dimension in ('fit', 'engagement')
+        and d.model_id in (select model_id from dimensions where dimension = 'fit')
+        and not exists (
+            select 1 from bands as b where b.model_id = d.model_id and b.dimension = d.dimension
+        )
 
     union all
     select 'decay_step_windows', row_key, 'the first window must start at 0 days'
@@ -191,6 +268,15 @@ problems as (
     select 'decay_step_windows', row_key, 'weight must be between 0 and 1'
     from ordered_windows
     where weight is null or weight < 0 or weight > 1
+
+    {%- if var('candidate_rule_set') %}
+    union all
+    select 'scoring_rules_candidates', 'rule_set={{ var("candidate_rule_set") }}',
+        'var candidate_rule_set names this rule set, but the seed has no rows for it'
+    from models
+    having count(*) > 0
+        and not exists (select 1 from rules where rule_set = '{{ var("candidate_rule_set") }}')
+    {%- endif %}
 
     union all
     select 'qualification_thresholds', 'model_id=' || s.model_id,

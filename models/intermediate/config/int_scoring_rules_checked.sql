@@ -1,7 +1,11 @@
-{#- The scoring rules, once the whole scoring configuration has been checked. Every
-    scoring model reads the rules from here, so a bad configuration stops the build
+{#- The scoring rules of every rule set a build scores with, once the whole scoring
+    configuration has been checked: the current rules (rule_set `current`) and, when var
+    `candidate_rule_set` names one, the candidate rule set. A candidate set starts from
+    the current rules of the models it mentions; each of its rows replaces the current
+    rule with the same id or adds a rule. A bad configuration stops the build here,
     before any score is computed, with one line per problem naming the seed row. -#}
 -- depends_on: {{ ref('scoring_models') }}
+-- depends_on: {{ ref('scoring_dimensions') }}
 -- depends_on: {{ ref('grade_bands') }}
 -- depends_on: {{ ref('decay_step_windows') }}
 -- depends_on: {{ ref('qualification_thresholds') }}
@@ -16,11 +20,59 @@
         {{ exceptions.raise_compiler_error("Invalid scoring configuration, " ~ (lines | length) ~ " problem(s):\n" ~ (lines | sort | join("\n"))) }}
     {%- endif -%}
 {%- endif %}
+{%- set candidate = var('candidate_rule_set') %}
 
 with
 
+current_rules as (
+    select
+        'current' as rule_set,
+        *
+    from {{ ref('scoring_rules') }}
+),
+
+candidate_rows as (
+    select * from {{ ref('scoring_rules_candidates') }}
+    where rule_set = '{{ candidate or "" }}'
+),
+
+candidate_rules as (
+    select
+        '{{ candidate or "" }}' as rule_set,
+        current_rules.model_id,
+        current_rules.rule_id,
+        current_rules.dimension,
+        current_rules.category_id,
+        current_rules.signal,
+        current_rules.match_operator,
+        current_rules.match_value,
+        current_rules.min_value,
+        current_rules.max_value,
+        current_rules.points,
+        current_rules.decay_method,
+        current_rules.decay_param,
+        current_rules.decay_windows,
+        current_rules.rule_cap,
+        current_rules.repeat_control,
+        current_rules.qualifies_as,
+        current_rules.description
+    from current_rules
+    where
+        current_rules.model_id in (select candidate_rows.model_id from candidate_rows)
+        and not exists (
+            select 1 from candidate_rows
+            where
+                candidate_rows.model_id = current_rules.model_id
+                and candidate_rows.rule_id = current_rules.rule_id
+        )
+    union all
+    select * from candidate_rows
+),
+
 rules as (
-    select * from {{ ref('scoring_rules') }}
+    select * from current_rules
+    union all
+    select * from candidate_rules
 ),
 
 categories as (
@@ -29,6 +81,7 @@ categories as (
 
 checked as (
     select
+        rules.rule_set,
         rules.model_id,
         rules.rule_id,
         rules.dimension,

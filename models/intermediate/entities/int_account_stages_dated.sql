@@ -1,9 +1,12 @@
-{#- Each account's commercial stage as of the scoring date, from opportunities known by
-    then: a customer has won an opportunity before the date; an account with an open
-    opportunity at the date is in the pipeline. -#}
-{%- set as_of = as_of_timestamp() -%}
-
+{#- Each account's commercial stage as of each run's date, from data known by then. A
+    customer has won an opportunity or been invoiced before the date, and has not lost a
+    renewal since its last win; an account with an opportunity open at the date is in
+    the pipeline. -#}
 with
+
+runs as (
+    select * from {{ ref('int_scoring_runs') }}
+),
 
 accounts as (
     select * from {{ ref('int_accounts_enriched') }}
@@ -13,35 +16,86 @@ opportunities as (
     select * from {{ ref('stg_crm__opportunities') }}
 ),
 
-opportunity_flags as (
+invoices as (
+    select * from {{ ref('stg_billing__invoices') }}
+),
+
+first_invoices as (
     select
         account_id,
-        max(case when opportunity_stage = 'won' and closed_at < {{ as_of }} then 1 else 0 end) as has_won,
+        min(invoice_date) as first_invoice_date
+    from invoices
+    group by account_id
+),
+
+opportunity_facts as (
+    select
+        runs.run_id,
+        opportunities.account_id,
         max(
             case
-                when created_at < {{ as_of }} and (closed_at is null or closed_at >= {{ as_of }}) then 1
-                else 0
+                when
+                    opportunities.opportunity_stage = 'won'
+                    and opportunities.closed_at < runs.as_of_at
+                    then opportunities.closed_at
             end
-        ) as has_open,
+        ) as last_won_at,
+        max(
+            case
+                when
+                    opportunities.opportunity_type = 'renewal'
+                    and opportunities.opportunity_stage = 'lost'
+                    and opportunities.closed_at < runs.as_of_at
+                    then opportunities.closed_at
+            end
+        ) as last_churned_at,
+        count(
+            case
+                when
+                    opportunities.created_at < runs.as_of_at
+                    and (opportunities.closed_at is null or opportunities.closed_at >= runs.as_of_at)
+                    then 1
+            end
+        ) as open_opportunities,
         sum(
             case
-                when created_at < {{ as_of }} and (closed_at is null or closed_at >= {{ as_of }}) then amount else 0
+                when
+                    opportunities.created_at < runs.as_of_at
+                    and (opportunities.closed_at is null or opportunities.closed_at >= runs.as_of_at)
+                    then opportunities.amount
+                else 0
             end
-        )
-            as open_pipeline_amount
+        ) as open_pipeline_amount
     from opportunities
-    group by account_id
+    cross join runs
+    group by runs.run_id, opportunities.account_id
 ),
 
 dated as (
     select
+        runs.run_id,
         accounts.account_id,
-        coalesce(opportunity_flags.has_won, 0) = 1 as is_customer,
-        coalesce(opportunity_flags.has_open, 0) = 1 as has_open_opportunity,
-        coalesce(opportunity_flags.open_pipeline_amount, 0) as open_pipeline_amount
+        (
+            opportunity_facts.last_won_at is not null
+            or first_invoices.first_invoice_date < cast(runs.as_of_at as date)
+        )
+        and (
+            opportunity_facts.last_churned_at is null
+            or (
+                opportunity_facts.last_won_at is not null
+                and opportunity_facts.last_churned_at < opportunity_facts.last_won_at
+            )
+        ) as is_customer,
+        coalesce(opportunity_facts.open_opportunities, 0) > 0 as has_open_opportunity,
+        coalesce(opportunity_facts.open_pipeline_amount, 0) as open_pipeline_amount
     from accounts
-    left join opportunity_flags
-        on accounts.account_id = opportunity_flags.account_id
+    cross join runs
+    left join opportunity_facts
+        on
+            runs.run_id = opportunity_facts.run_id
+            and accounts.account_id = opportunity_facts.account_id
+    left join first_invoices
+        on accounts.account_id = first_invoices.account_id
 )
 
 select * from dated

@@ -1,11 +1,12 @@
-{#- Every behavioural signal of a known contact, one row per event, whatever its source:
-    page views (including anonymous ones stitched to the contact later), email events and
-    form submissions. `attributed_at` is when the event could first be tied to the
-    contact: scoring as of a date counts an event only if it was known by then. -#}
+{#- Every behavioural signal, one row per entity and source event. Contacts: page views
+    (including anonymous ones stitched to the contact later), email events and form
+    submissions. Accounts: their contacts' page views and their product usage events.
+    `attributed_at` is when the event could first be tied to the entity: scoring as of
+    a date counts an event only if it was known by then. -#}
 with
 
 contacts as (
-    select * from {{ ref('stg_crm__contacts') }}
+    select * from {{ ref('int_contacts_enriched') }}
 ),
 
 page_views as (
@@ -22,6 +23,10 @@ email_events as (
 
 form_submissions as (
     select * from {{ ref('int_form_submissions_attributed') }}
+),
+
+usage_events as (
+    select * from {{ ref('stg_product__usage_events') }}
 ),
 
 web_signals as (
@@ -69,7 +74,7 @@ form_signals as (
     where contact_id is not null
 ),
 
-unioned as (
+contact_signals as (
     select * from web_signals
     union all
     select * from email_signals
@@ -77,11 +82,64 @@ unioned as (
     select * from form_signals
 ),
 
-known_contacts as (
-    select unioned.*
-    from unioned
+known_contact_signals as (
+    select
+        'contact' as entity_type,
+        contact_signals.contact_id as entity_id,
+        contact_signals.signal,
+        contact_signals.signal_text,
+        contact_signals.event_id,
+        contact_signals.occurred_at,
+        contact_signals.attributed_at
+    from contact_signals
     inner join contacts
-        on unioned.contact_id = contacts.contact_id
+        on contact_signals.contact_id = contacts.contact_id
+),
+
+account_web_signals as (
+    select
+        'account' as entity_type,
+        contacts.account_id as entity_id,
+        web_signals.signal,
+        web_signals.signal_text,
+        web_signals.event_id,
+        web_signals.occurred_at,
+        web_signals.attributed_at
+    from web_signals
+    inner join contacts
+        on web_signals.contact_id = contacts.contact_id
+    where contacts.account_id is not null
+),
+
+product_signals as (
+    select
+        'account' as entity_type,
+        account_id as entity_id,
+        'product_event' as signal,
+        usage_event_name as signal_text,
+        usage_event_id as event_id,
+        occurred_at,
+        occurred_at as attributed_at
+    from usage_events
+    union all
+    select
+        'account' as entity_type,
+        account_id as entity_id,
+        'feature_used' as signal,
+        feature_name as signal_text,
+        usage_event_id as event_id,
+        occurred_at,
+        occurred_at as attributed_at
+    from usage_events
+    where feature_name is not null
+),
+
+unioned as (
+    select * from known_contact_signals
+    union all
+    select * from account_web_signals
+    union all
+    select * from product_signals
 )
 
-select * from known_contacts
+select * from unioned

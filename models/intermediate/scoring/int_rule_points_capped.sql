@@ -19,6 +19,7 @@ categories as (
 
 rule_totals as (
     select
+        run_id,
         entity_type,
         entity_id,
         model_id,
@@ -34,7 +35,7 @@ rule_totals as (
             as qualifying_event_at,
         max(occurred_at) as last_occurred_at
     from scored_signals
-    group by entity_type, entity_id, model_id, rule_id, dimension, category_id
+    group by run_id, entity_type, entity_id, model_id, rule_id, dimension, category_id
 ),
 
 rule_capped as (
@@ -56,12 +57,12 @@ category_sums as (
         sum(case when rule_capped.rule_capped_points > 0 then rule_capped.rule_capped_points else 0 end)
             over (
                 partition by
-                    rule_capped.entity_type, rule_capped.entity_id, rule_capped.model_id,
+                    rule_capped.run_id, rule_capped.entity_type, rule_capped.entity_id, rule_capped.model_id,
                     rule_capped.dimension, rule_capped.category_id
             ) as category_positive_points,
         row_number() over (
             partition by
-                rule_capped.entity_type, rule_capped.entity_id, rule_capped.model_id,
+                rule_capped.run_id, rule_capped.entity_type, rule_capped.entity_id, rule_capped.model_id,
                 rule_capped.dimension, rule_capped.category_id
             order by rule_capped.rule_capped_points desc, rule_capped.rule_id asc
         ) as category_rank
@@ -94,7 +95,7 @@ category_capped as (
             when is_category_capped and category_rank = 1
                 then {{ round_points("category_cap - (
                     sum(case when is_category_capped then category_scaled_points else 0 end) over (
-                        partition by entity_type, entity_id, model_id, dimension, category_id
+                        partition by run_id, entity_type, entity_id, model_id, dimension, category_id
                     ) - category_scaled_points)") }}
             else category_scaled_points
         end as category_capped_points
@@ -105,11 +106,11 @@ dimension_sums as (
     select
         *,
         sum(case when category_capped_points > 0 then category_capped_points else 0 end)
-            over (partition by entity_type, entity_id, model_id, dimension) as dimension_positive_points,
+            over (partition by run_id, entity_type, entity_id, model_id, dimension) as dimension_positive_points,
         sum(case when category_capped_points < 0 then -category_capped_points else 0 end)
-            over (partition by entity_type, entity_id, model_id, dimension) as dimension_negative_points,
+            over (partition by run_id, entity_type, entity_id, model_id, dimension) as dimension_negative_points,
         row_number() over (
-            partition by entity_type, entity_id, model_id, dimension
+            partition by run_id, entity_type, entity_id, model_id, dimension
             order by category_capped_points, rule_id
         ) as negative_rank
     from category_capped
@@ -131,6 +132,7 @@ floored as (
     {#- Floored negatives must cancel the positives exactly: the most negative rule
         takes the rounding remainder. #}
     select
+        run_id,
         entity_type,
         entity_id,
         model_id,
@@ -145,7 +147,7 @@ floored as (
             when is_floored and negative_rank = 1
                 then {{ round_points("-dimension_positive_points - (
                     sum(case when is_floored then floor_scaled_points else 0 end) over (
-                        partition by entity_type, entity_id, model_id, dimension
+                        partition by run_id, entity_type, entity_id, model_id, dimension
                     ) - floor_scaled_points)") }}
             else floor_scaled_points
         end as capped_points,

@@ -1,18 +1,21 @@
-{#- The long table of scored signals as of the scoring date: one row per entity, model,
-    rule and counted signal occurrence, with base points, age, decay factor and decayed
-    points. Rules join to signals as data (no SQL per rule). Only data known before the
-    scoring date counts: events that occurred and were attributed before it, and entities
-    created before it. Repeat control keeps one occurrence per repeat key. -#}
-{%- set as_of = as_of_timestamp() -%}
-
+{#- The long table of scored signals: one row per run, entity, model, rule and counted
+    signal occurrence, with base points, age, decay factor and decayed points. Rules
+    join to signals as data (no SQL per rule). A run counts only what was known before
+    its date: events that occurred and were attributed before it, for the entities the
+    model scores then (`int_scoring_population`). Repeat control keeps one occurrence
+    per repeat key. -#}
 with
+
+runs as (
+    select * from {{ ref('int_scoring_runs') }}
+),
+
+population as (
+    select * from {{ ref('int_scoring_population') }}
+),
 
 rules as (
     select * from {{ ref('int_scoring_rules_checked') }}
-),
-
-scoring_models as (
-    select * from {{ ref('scoring_models') }}
 ),
 
 step_windows as (
@@ -23,10 +26,6 @@ contacts as (
     select * from {{ ref('int_contacts_enriched') }}
 ),
 
-accounts as (
-    select * from {{ ref('int_accounts_enriched') }}
-),
-
 engagement_signals as (
     select * from {{ ref('int_engagement_signals_unioned') }}
 ),
@@ -35,64 +34,84 @@ fit_signals as (
     select * from {{ ref('int_fit_signals_unpivoted') }}
 ),
 
-entities as (
-    select
-        'contact' as entity_type,
-        contact_id as entity_id,
-        created_at
-    from contacts
-    where created_at < {{ as_of }}
-    union all
-    select
-        'account' as entity_type,
-        account_id as entity_id,
-        created_at
-    from accounts
-    where created_at < {{ as_of }}
+account_metrics as (
+    select * from {{ ref('int_account_metrics_dated') }}
 ),
 
 known_engagement as (
     select
-        'contact' as entity_type,
-        contact_id as entity_id,
-        signal,
-        signal_text,
+        runs.run_id,
+        engagement_signals.entity_type,
+        engagement_signals.entity_id,
+        engagement_signals.signal,
+        engagement_signals.signal_text,
         cast(null as {{ dbt.type_float() }}) as signal_number,
-        event_id,
-        occurred_at
+        engagement_signals.event_id,
+        engagement_signals.occurred_at
     from engagement_signals
-    where occurred_at < {{ as_of }} and attributed_at < {{ as_of }}
+    inner join runs
+        on
+            engagement_signals.occurred_at < runs.as_of_at
+            and engagement_signals.attributed_at < runs.as_of_at
 ),
 
 last_activity as (
     select
-        entities.entity_type,
-        entities.entity_id,
-        coalesce(max(known_engagement.occurred_at), entities.created_at) as last_active_at
-    from entities
+        runs.run_id,
+        contacts.contact_id,
+        coalesce(max(known_engagement.occurred_at), contacts.created_at) as last_active_at,
+        runs.as_of_at
+    from contacts
+    inner join runs
+        on contacts.created_at < runs.as_of_at
     left join known_engagement
         on
-            entities.entity_type = known_engagement.entity_type
-            and entities.entity_id = known_engagement.entity_id
+            runs.run_id = known_engagement.run_id
+            and known_engagement.entity_type = 'contact'
+            and contacts.contact_id = known_engagement.entity_id
             and {{ in_list('known_engagement.signal', var('activity_signals')) }}
-    where entities.entity_type = 'contact'
-    group by entities.entity_type, entities.entity_id, entities.created_at
+    group by runs.run_id, contacts.contact_id, contacts.created_at, runs.as_of_at
 ),
 
 inactivity as (
     select
-        entity_type,
-        entity_id,
+        run_id,
+        'contact' as entity_type,
+        contact_id as entity_id,
         'days_inactive' as signal,
         cast(null as {{ dbt.type_string() }}) as signal_text,
-        {{ age_in_days('last_active_at', as_of) }} as signal_number,
+        {{ age_in_days('last_active_at', 'as_of_at') }} as signal_number,
         'inactivity' as event_id,
         last_active_at as occurred_at
     from last_activity
 ),
 
+{%- set metrics = [
+    'arr', 'on_time_payment_pct', 'expansion_won_365d', 'usage_trend_pct', 'active_users_30d',
+    'feature_breadth_90d', 'days_since_last_login', 'latest_nps', 'tickets_90d',
+    'open_escalations', 'avg_resolution_hours_180d',
+] %}
+
+metric_signals as (
+    {%- for metric in metrics %}
+        select
+            run_id,
+            'account' as entity_type,
+            account_id as entity_id,
+            '{{ metric }}' as signal,
+            cast(null as {{ dbt.type_string() }}) as signal_text,
+            cast({{ metric }} as {{ dbt.type_float() }}) as signal_number,
+            '{{ metric }}' as event_id,
+            cast(null as {{ dbt.type_timestamp() }}) as occurred_at
+        from account_metrics
+        where {{ metric }} is not null
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
 fit as (
     select
+        runs.run_id,
         fit_signals.entity_type,
         fit_signals.entity_id,
         fit_signals.signal,
@@ -101,10 +120,7 @@ fit as (
         fit_signals.signal as event_id,
         cast(null as {{ dbt.type_timestamp() }}) as occurred_at
     from fit_signals
-    inner join entities
-        on
-            fit_signals.entity_type = entities.entity_type
-            and fit_signals.entity_id = entities.entity_id
+    cross join runs
 ),
 
 signals as (
@@ -112,11 +128,14 @@ signals as (
     union all
     select * from inactivity
     union all
+    select * from metric_signals
+    union all
     select * from fit
 ),
 
 matched as (
     select
+        signals.run_id,
         signals.entity_type,
         signals.entity_id,
         rules.model_id,
@@ -131,6 +150,7 @@ matched as (
         rules.qualifies_as,
         signals.event_id,
         signals.occurred_at,
+        runs.as_of_at,
         case rules.repeat_control
             when 'every' then signals.event_id
             when 'once_per_day' then cast(cast(signals.occurred_at as date) as {{ dbt.type_string() }})
@@ -138,20 +158,20 @@ matched as (
             when 'once' then 'once'
         end as repeat_key
     from signals
+    inner join runs
+        on signals.run_id = runs.run_id
+    inner join population
+        on
+            signals.run_id = population.run_id
+            and signals.entity_type = population.entity_type
+            and signals.entity_id = population.entity_id
     inner join rules
-        on signals.signal = rules.signal
-    inner join scoring_models
-        on rules.model_id = scoring_models.model_id
+        on
+            signals.signal = rules.signal
+            and population.model_id = rules.model_id
+            and runs.rule_set = rules.rule_set
     where
-        (
-            signals.entity_type = scoring_models.entity_type
-            or (
-                signals.entity_type = 'account'
-                and scoring_models.entity_type = 'contact'
-                and rules.dimension = 'fit'
-                and rules.entity_level = 'account'
-            )
-        )
+        (population.scope = 'scored' or (rules.dimension = 'fit' and rules.entity_level = 'account'))
         and (
             rules.match_operator = 'any'
             or (rules.match_operator = 'equals' and signals.signal_text = rules.match_value)
@@ -171,7 +191,7 @@ counted as (
     select
         *,
         row_number() over (
-            partition by entity_type, entity_id, model_id, rule_id, repeat_key
+            partition by run_id, entity_type, entity_id, model_id, rule_id, repeat_key
             order by occurred_at, event_id
         ) as repeat_number
     from matched
@@ -179,17 +199,18 @@ counted as (
 
 aged as (
     select
-        counted.*,
+        *,
         case
-            when counted.occurred_at is null then 0.0
-            else {{ age_in_days('counted.occurred_at', as_of) }}
+            when occurred_at is null then 0.0
+            else {{ age_in_days('occurred_at', 'as_of_at') }}
         end as age_days
     from counted
-    where counted.repeat_number = 1
+    where repeat_number = 1
 ),
 
 decayed as (
     select
+        aged.run_id,
         aged.entity_type,
         aged.entity_id,
         aged.model_id,

@@ -1,7 +1,8 @@
-{#- One row per account and scoring model: account fit from firmographics, engagement
-    rolled up from the account's contacts (max, sum or average of the top N, by var),
-    buying-group coverage, and the combined account grade, as of the scoring date. -#}
-{%- set as_of = as_of_timestamp() -%}
+{#- One row per account and scoring model, as of the scoring date. For contact models
+    (acquisition): account fit from firmographics, engagement rolled up from the
+    account's contacts (max, sum or average of the top N, by var), buying-group coverage
+    and the combined grade. For account models with a fit and an engagement dimension
+    (expansion, retention, adoption): the customer's own scores and grade. -#}
 {%- set rollup = var('account_engagement_rollup') -%}
 {%- if rollup not in ['max', 'sum', 'top_n_avg'] -%}
     {{ exceptions.raise_compiler_error("var account_engagement_rollup must be max, sum or top_n_avg, got '" ~ rollup ~ "'") }}
@@ -9,16 +10,24 @@
 {%- set top_n = var('account_engagement_top_n') | int -%}
 {%- if top_n < 1 -%}
     {{ exceptions.raise_compiler_error("var account_engagement_top_n must be 1 or more, got " ~ top_n) }}
-{%- endif -%}
+{%- endif %}
 
 with
 
-accounts as (
-    select * from {{ ref('int_accounts_enriched') }}
+runs as (
+    select * from {{ ref('int_scoring_runs') }}
+),
+
+scores as (
+    select * from {{ ref('int_scores_graded') }}
 ),
 
 scoring_models as (
     select * from {{ ref('scoring_models') }}
+),
+
+dimensions as (
+    select * from {{ ref('scoring_dimensions') }}
 ),
 
 categories as (
@@ -45,14 +54,17 @@ account_stages as (
     select * from {{ ref('int_account_stages_dated') }}
 ),
 
-scored_accounts as (
-    select
-        accounts.account_id,
-        scoring_models.model_id,
-        scoring_models.fit_weight_pct
-    from accounts
-    cross join scoring_models
-    where scoring_models.entity_type = 'contact' and accounts.created_at < {{ as_of }}
+current_run as (
+    select * from runs
+    where run_type = 'current'
+),
+
+current_scores as (
+    select scores.*
+    from scores
+    inner join current_run
+        on scores.run_id = current_run.run_id
+    where scores.entity_type = 'account'
 ),
 
 account_fit_weights as (
@@ -64,14 +76,29 @@ account_fit_weights as (
     group by model_id
 ),
 
+contact_model_weights as (
+    select
+        scoring_models.model_id,
+        max(case when dimensions.dimension = 'fit' then dimensions.weight_pct else 0 end) as fit_weight_pct,
+        max(case when dimensions.dimension = 'engagement' then dimensions.weight_pct else 0 end)
+            as engagement_weight_pct
+    from scoring_models
+    inner join dimensions
+        on scoring_models.model_id = dimensions.model_id
+    where scoring_models.entity_type = 'contact'
+    group by scoring_models.model_id
+),
+
 account_fit as (
     select
-        entity_id as account_id,
-        model_id,
-        sum(capped_points) as fit_points
+        rule_points.entity_id as account_id,
+        rule_points.model_id,
+        sum(rule_points.capped_points) as fit_points
     from rule_points
-    where entity_type = 'account' and dimension = 'fit'
-    group by entity_id, model_id
+    inner join current_run
+        on rule_points.run_id = current_run.run_id
+    where rule_points.entity_type = 'account' and rule_points.dimension = 'fit'
+    group by rule_points.entity_id, rule_points.model_id
 ),
 
 contact_engagement as (
@@ -99,9 +126,9 @@ engagement_rollup as (
         model_id,
         count(*) as contact_count,
         {%- if rollup == 'max' %}
-        max(engagement_score) as engagement_score,
+            max(engagement_score) as engagement_score,
         {%- elif rollup == 'sum' %}
-        sum(engagement_score) as engagement_score,
+            sum(engagement_score) as engagement_score,
         {%- else %}
             avg(case when engagement_rank <= {{ top_n }} then engagement_score end) as engagement_score,
         {%- endif %}
@@ -148,37 +175,100 @@ department_coverage as (
     group by account_id, model_id
 ),
 
-totals as (
+rolled_up as (
     select
-        scored_accounts.account_id,
-        scored_accounts.model_id,
+        current_scores.entity_id as account_id,
+        current_scores.model_id,
         {{ round_points('coalesce(account_fit.fit_points, 0) * 100.0 / account_fit_weights.account_fit_weight') }}
             as fit_score,
         {{ round_points('coalesce(engagement_rollup.engagement_score, 0)') }} as engagement_score,
-        scored_accounts.fit_weight_pct,
+        contact_model_weights.fit_weight_pct,
+        contact_model_weights.engagement_weight_pct,
         coalesce(engagement_rollup.contact_count, 0) as contact_count,
         coalesce(engagement_rollup.engaged_contact_count, 0) as engaged_contact_count,
         coalesce(engagement_rollup.mql_contact_count, 0) as mql_contact_count
-    from scored_accounts
+    from current_scores
+    inner join contact_model_weights
+        on current_scores.model_id = contact_model_weights.model_id
     inner join account_fit_weights
-        on scored_accounts.model_id = account_fit_weights.model_id
+        on current_scores.model_id = account_fit_weights.model_id
     left join account_fit
         on
-            scored_accounts.account_id = account_fit.account_id
-            and scored_accounts.model_id = account_fit.model_id
+            current_scores.entity_id = account_fit.account_id
+            and current_scores.model_id = account_fit.model_id
     left join engagement_rollup
         on
-            scored_accounts.account_id = engagement_rollup.account_id
-            and scored_accounts.model_id = engagement_rollup.model_id
+            current_scores.entity_id = engagement_rollup.account_id
+            and current_scores.model_id = engagement_rollup.model_id
+    where current_scores.scope = 'account_fit'
+),
+
+rolled_up_graded as (
+    select
+        rolled_up.account_id,
+        rolled_up.model_id,
+        fit_band.grade as fit_grade,
+        engagement_band.grade as engagement_level,
+        rolled_up.fit_score,
+        rolled_up.engagement_score,
+        {{ round_points("(rolled_up.fit_score * rolled_up.fit_weight_pct
+            + rolled_up.engagement_score * rolled_up.engagement_weight_pct) / 100.0") }} as total_score,
+        rolled_up.contact_count,
+        rolled_up.engaged_contact_count,
+        rolled_up.mql_contact_count
+    from rolled_up
+    left join bands as fit_band
+        on
+            rolled_up.model_id = fit_band.model_id
+            and fit_band.dimension = 'fit'
+            and {{ in_band('rolled_up.fit_score', 'fit_band') }}
+    left join bands as engagement_band
+        on
+            rolled_up.model_id = engagement_band.model_id
+            and engagement_band.dimension = 'engagement'
+            and {{ in_band('rolled_up.engagement_score', 'engagement_band') }}
+),
+
+graded_models as (
+    {#- Account models with both a fit and an engagement dimension, graded A1...D4. #}
+    select model_id
+    from dimensions
+    where dimension in ('fit', 'engagement')
+    group by model_id
+    having count(*) = 2
+),
+
+account_models_graded as (
+    select
+        current_scores.entity_id as account_id,
+        current_scores.model_id,
+        current_scores.fit_grade,
+        current_scores.engagement_level,
+        current_scores.fit_score,
+        current_scores.engagement_score,
+        current_scores.total_score,
+        cast(0 as bigint) as contact_count,
+        cast(0 as bigint) as engaged_contact_count,
+        cast(0 as bigint) as mql_contact_count
+    from current_scores
+    where
+        current_scores.scope = 'scored'
+        and current_scores.model_id in (select graded_models.model_id from graded_models)
+),
+
+unioned as (
+    select * from rolled_up_graded
+    union all
+    select * from account_models_graded
 ),
 
 final as (
     select
-        totals.account_id,
-        totals.model_id,
-        fit_band.grade as fit_grade,
-        engagement_band.grade as engagement_level,
-        fit_band.grade || engagement_band.grade as account_grade,
+        unioned.account_id,
+        unioned.model_id,
+        unioned.fit_grade,
+        unioned.engagement_level,
+        unioned.fit_grade || unioned.engagement_level as account_grade,
         case
             when account_stages.is_customer then 'customer'
             when account_stages.has_open_opportunity then 'opportunity'
@@ -186,36 +276,26 @@ final as (
         end as account_stage,
         seniority_coverage.engaged_seniorities,
         department_coverage.engaged_departments,
-        totals.fit_score,
-        totals.engagement_score,
-        {{ round_points('''(totals.fit_score * totals.fit_weight_pct
-            + totals.engagement_score * (100 - totals.fit_weight_pct)) / 100.0''') }} as total_score,
-        totals.contact_count,
-        totals.engaged_contact_count,
-        totals.mql_contact_count,
+        unioned.fit_score,
+        unioned.engagement_score,
+        unioned.total_score,
+        unioned.contact_count,
+        unioned.engaged_contact_count,
+        unioned.mql_contact_count,
         account_stages.open_pipeline_amount,
-        cast({{ as_of }} as date) as scored_as_of
-    from totals
-    left join bands as fit_band
-        on
-            totals.model_id = fit_band.model_id
-            and fit_band.dimension = 'fit'
-            and {{ in_band('totals.fit_score', 'fit_band') }}
-    left join bands as engagement_band
-        on
-            totals.model_id = engagement_band.model_id
-            and engagement_band.dimension = 'engagement'
-            and {{ in_band('totals.engagement_score', 'engagement_band') }}
+        cast(current_run.as_of_at as date) as scored_as_of
+    from unioned
+    cross join current_run
     left join account_stages
-        on totals.account_id = account_stages.account_id
+        on current_run.run_id = account_stages.run_id and unioned.account_id = account_stages.account_id
     left join seniority_coverage
         on
-            totals.account_id = seniority_coverage.account_id
-            and totals.model_id = seniority_coverage.model_id
+            unioned.account_id = seniority_coverage.account_id
+            and unioned.model_id = seniority_coverage.model_id
     left join department_coverage
         on
-            totals.account_id = department_coverage.account_id
-            and totals.model_id = department_coverage.model_id
+            unioned.account_id = department_coverage.account_id
+            and unioned.model_id = department_coverage.model_id
 )
 
 select * from final

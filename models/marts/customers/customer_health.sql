@@ -1,0 +1,110 @@
+{#- One row per customer account as of the scoring date: financial, engagement and
+    relationship sub-scores (model `customer_health`), the weighted health score, the
+    value tier from `grade_bands`, risk flags with their reasons, and the expansion
+    signal from the `expansion` model. -#}
+{%- set str = dbt.type_string() -%}
+
+with
+
+runs as (
+    select * from {{ ref('int_scoring_runs') }}
+),
+
+scores as (
+    select * from {{ ref('int_scores_graded') }}
+),
+
+metrics as (
+    select * from {{ ref('int_account_metrics_dated') }}
+),
+
+current_run as (
+    select * from runs
+    where run_type = 'current'
+),
+
+health as (
+    select scores.*
+    from scores
+    inner join current_run
+        on scores.run_id = current_run.run_id
+    where scores.model_id = 'customer_health' and scores.entity_type = 'account'
+),
+
+expansion as (
+    select scores.*
+    from scores
+    inner join current_run
+        on scores.run_id = current_run.run_id
+    where scores.model_id = 'expansion' and scores.entity_type = 'account'
+),
+
+flagged as (
+    select
+        health.entity_id as account_id,
+        health.total_tier as value_tier,
+        case
+            when metrics.usage_trend_pct <= -{{ var('risk_usage_drop_pct') }}
+                then 'usage down ' || cast(cast(round(-metrics.usage_trend_pct, 0) as bigint) as {{ str }})
+                    || '% against its baseline'
+        end as usage_flag,
+        case
+            when metrics.latest_nps <= {{ var('risk_detractor_max_nps') }} and metrics.open_escalations > 0
+                then 'detractor NPS (' || cast(cast(metrics.latest_nps as bigint) as {{ str }}) || ') with '
+                    || cast(metrics.open_escalations as {{ str }}) || ' open escalation(s)'
+        end as relationship_flag,
+        case
+            when metrics.on_time_payment_pct < {{ var('risk_on_time_payment_min_pct') }}
+                then 'only ' || cast(cast(round(metrics.on_time_payment_pct, 0) as bigint) as {{ str }})
+                    || '% of invoices paid on time'
+        end as payment_flag,
+        health.financial_score,
+        health.engagement_score,
+        health.relationship_score,
+        health.total_score as health_score,
+        expansion.total_score as expansion_score,
+        metrics.arr,
+        metrics.usage_trend_pct,
+        metrics.latest_nps,
+        metrics.open_escalations,
+        coalesce(expansion.total_score >= {{ var('expansion_signal_min_score') }}, false) as has_expansion_signal,
+        cast(current_run.as_of_at as date) as scored_as_of
+    from health
+    cross join current_run
+    inner join metrics
+        on current_run.run_id = metrics.run_id and health.entity_id = metrics.account_id
+    left join expansion
+        on health.entity_id = expansion.entity_id
+),
+
+final as (
+    select
+        account_id,
+        value_tier,
+        nullif(
+            rtrim(
+                {{ dbt.concat([
+                    "coalesce(usage_flag || '; ', '')",
+                    "coalesce(relationship_flag || '; ', '')",
+                    "coalesce(payment_flag || '; ', '')",
+                ]) }},
+                '; '
+            ),
+            ''
+        ) as risk_reasons,
+        financial_score,
+        engagement_score,
+        relationship_score,
+        health_score,
+        expansion_score,
+        arr,
+        usage_trend_pct,
+        latest_nps,
+        open_escalations,
+        coalesce(usage_flag, relationship_flag, payment_flag) is not null as is_at_risk,
+        has_expansion_signal,
+        scored_as_of
+    from flagged
+)
+
+select * from final
