@@ -77,9 +77,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from scorehouse.evaluate import format_report, won_rate_by_grade
+    from scorehouse.evaluate import evaluate
 
-    print(format_report(won_rate_by_grade(Path(args.db), Path(args.truth))))
+    print(evaluate(Path(args.db), Path(args.truth_dir)))
     return 0
 
 
@@ -162,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", help="won-opportunity rate by grade against the demo truth")
     ev.add_argument("--db", default=str(default_db()))
-    ev.add_argument("--truth", default=str(PROJECT_DIR / "data" / "truth" / "contacts.csv"))
+    ev.add_argument("--truth-dir", default=str(PROJECT_DIR / "data" / "truth"))
     ev.set_defaults(func=cmd_evaluate)
 
     dm = sub.add_parser("demo", help="generate, load, build and summarise the demo")

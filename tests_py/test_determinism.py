@@ -6,7 +6,16 @@ import hashlib
 
 from tests_py.conftest import copy_project
 
-MARTS = ["lead_scores", "lead_score_breakdown", "account_scores", "staging_row_counts"]
+MARTS = [
+    "lead_scores",
+    "lead_score_breakdown",
+    "account_scores",
+    "account_score_breakdown",
+    "customer_health",
+    "model_performance",
+    "model_performance_summary",
+    "staging_row_counts",
+]
 
 
 def mart_digests(project) -> dict[str, str]:

@@ -96,3 +96,52 @@ def test_point_values_and_half_lives_come_from_the_seed(tmp_path, generated_raw)
         # one occurrence: 30 * 0.5^(a/7) = (30 * 0.5^(a/14))^2 / 30
         assert new[3] == pytest.approx(old[3] ** 2 / 30, abs=1e-5)
     assert sum(n[3] for n in faster) < sum(o[3] for o in doubled)
+
+
+FIFTH_MODEL = {
+    "scoring/scoring_models.csv": 'webinar_fans,contact,prospects,new_business_won,"Leads who come to webinars"\n',
+    "scoring/scoring_dimensions.csv": "webinar_fans,fit,40,Company size\nwebinar_fans,engagement,60,Webinars\n",
+    "scoring/scoring_categories.csv": (
+        "webinar_fans,fit,size,account,100,Company size\n"
+        "webinar_fans,engagement,events,contact,100,Webinars\n"
+    ),
+    "scoring/scoring_rules.csv": (
+        "webinar_fans,wf_big,fit,size,employee_count,between,,200,,100,none,,,,every,,200+ employees\n"
+        "webinar_fans,wf_small,fit,size,employee_count,between,,0,200,40,none,,,,every,,Under 200 employees\n"
+        "webinar_fans,wf_webinar,engagement,events,form_submission,equals,webinar,,,40,linear,120,,100,every,,Webinar sign-up\n"
+    ),
+    "scoring/grade_bands.csv": (
+        "webinar_fans,fit,A,80,\nwebinar_fans,fit,B,50,80\nwebinar_fans,fit,C,30,50\nwebinar_fans,fit,D,,30\n"
+        "webinar_fans,engagement,1,60,\nwebinar_fans,engagement,2,30,60\n"
+        "webinar_fans,engagement,3,10,30\nwebinar_fans,engagement,4,,10\n"
+    ),
+}
+
+
+def test_a_fifth_model_needs_seed_rows_only(tmp_path, generated_raw):
+    project = copy_project(tmp_path / "project")
+    for seed, rows in FIFTH_MODEL.items():
+        path = project.path / "seeds" / seed
+        path.write_text(path.read_text() + rows)
+    project.load(generated_raw)
+    project.dbt("build")
+    for mart in (
+        "lead_scores",
+        "lead_score_breakdown",
+        "account_scores",
+        "account_score_breakdown",
+        "model_performance",
+        "model_performance_summary",
+    ):
+        (rows,) = project.query(
+            f"select count(*) from marts.{mart} where model_id = 'webinar_fans'"
+        )[0:1]
+        assert rows[0] > 0, f"the fifth model is missing from {mart}"
+    # Its scores follow its own rules: fit is 100 or 40 (or 0 without a company size).
+    fits = {
+        r[0]
+        for r in project.query(
+            "select distinct fit_score from marts.lead_scores where model_id = 'webinar_fans'"
+        )
+    }
+    assert fits <= {0.0, 40.0, 100.0} and len(fits) > 1

@@ -73,12 +73,13 @@ top_reasons as (
 qualified as (
     select
         current_scores.*,
+        {#- A model without thresholds qualifies leads by its qualifying rules only. #}
         current_scores.qualifies_sql
-        or current_scores.total_score >= sql_threshold.min_total_score as is_sql,
+        or coalesce(current_scores.total_score >= sql_threshold.min_total_score, false) as is_sql,
         current_scores.qualifies_sql
         or current_scores.qualifies_mql
-        or current_scores.total_score >= sql_threshold.min_total_score
-        or current_scores.total_score >= mql_threshold.min_total_score as is_mql
+        or coalesce(current_scores.total_score >= sql_threshold.min_total_score, false)
+        or coalesce(current_scores.total_score >= mql_threshold.min_total_score, false) as is_mql
     from current_scores
     left join thresholds as sql_threshold
         on current_scores.model_id = sql_threshold.model_id and sql_threshold.status = 'sql'
