@@ -1,7 +1,8 @@
-{#- One row per customer account as of the scoring date: financial, engagement and
-    relationship sub-scores (model `customer_health`), the weighted health score, the
-    value tier from `grade_bands`, risk flags with their reasons, and the expansion
-    signal from the `expansion` model. -#}
+{#- One row per customer account, health model and scoring date: financial, engagement
+    and relationship sub-scores, the weighted health score, the value tier from the
+    model's `total` bands in `grade_bands`, risk flags with their reasons, and the
+    expansion signal from the `expansion` model. Health models are the account models
+    with `total` bands (`customer_health` by default). -#}
 {%- set str = dbt.type_string() -%}
 
 with
@@ -23,12 +24,20 @@ current_run as (
     where run_type = 'current'
 ),
 
+health_models as (
+    select distinct model_id
+    from {{ ref('grade_bands') }}
+    where dimension = 'total'
+),
+
 health as (
     select scores.*
     from scores
     inner join current_run
         on scores.run_id = current_run.run_id
-    where scores.model_id = 'customer_health' and scores.entity_type = 'account'
+    inner join health_models
+        on scores.model_id = health_models.model_id
+    where scores.entity_type = 'account' and scores.scope = 'scored'
 ),
 
 expansion as (
@@ -42,6 +51,7 @@ expansion as (
 flagged as (
     select
         health.entity_id as account_id,
+        health.model_id,
         health.total_tier as value_tier,
         case
             when metrics.usage_trend_pct <= -{{ var('risk_usage_drop_pct') }}
@@ -80,6 +90,7 @@ flagged as (
 final as (
     select
         account_id,
+        model_id,
         value_tier,
         nullif(
             rtrim(
