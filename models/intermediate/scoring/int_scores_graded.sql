@@ -104,16 +104,7 @@ graded as (
         coalesce(qualifications.qualifies_sql, 0) = 1 as qualifies_sql,
         qualifications.qualifying_event_at
     from totals
-    left join bands as fit_band
-        on
-            totals.model_id = fit_band.model_id
-            and fit_band.dimension = 'fit'
-            and {{ in_band('totals.fit_score', 'fit_band') }}
-    left join bands as engagement_band
-        on
-            totals.model_id = engagement_band.model_id
-            and engagement_band.dimension = 'engagement'
-            and {{ in_band('totals.engagement_score', 'engagement_band') }}
+    {{ join_grade_bands('totals', 'totals.fit_score', 'totals.engagement_score') }}
     left join bands as total_band
         on
             totals.model_id = total_band.model_id

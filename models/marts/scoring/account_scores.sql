@@ -217,16 +217,7 @@ rolled_up_graded as (
         rolled_up.engaged_contact_count,
         rolled_up.mql_contact_count
     from rolled_up
-    left join bands as fit_band
-        on
-            rolled_up.model_id = fit_band.model_id
-            and fit_band.dimension = 'fit'
-            and {{ in_band('rolled_up.fit_score', 'fit_band') }}
-    left join bands as engagement_band
-        on
-            rolled_up.model_id = engagement_band.model_id
-            and engagement_band.dimension = 'engagement'
-            and {{ in_band('rolled_up.engagement_score', 'engagement_band') }}
+    {{ join_grade_bands('rolled_up', 'rolled_up.fit_score', 'rolled_up.engagement_score') }}
 ),
 
 graded_models as (
