@@ -25,6 +25,14 @@ def default_db() -> Path:
     return Path(os.environ.get("SCOREHOUSE_DB", PROJECT_DIR / "data" / "scorehouse.duckdb"))
 
 
+def default_published_db() -> Path:
+    return Path(
+        os.environ.get(
+            "SCOREHOUSE_PUBLISHED_DB", PROJECT_DIR / "data" / "published" / "scorehouse.duckdb"
+        )
+    )
+
+
 def _as_of(text: str) -> str:
     try:
         return dt.date.fromisoformat(text).isoformat()
@@ -69,6 +77,86 @@ def cmd_build(args: argparse.Namespace) -> int:
     return run_dbt(["build", *args.dbt_args], as_of=args.as_of)
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from scorehouse.dbt import run_dbt
+    from scorehouse.publish import publish
+
+    code = run_dbt(
+        ["build", *args.dbt_args], as_of=args.as_of, project_dir=args.project_dir, db=args.db
+    )
+    if code != 0:
+        print(
+            f"scorehouse: dbt build failed (exit {code}); the publication at "
+            f"{args.published_db} was left as it was. Fix the cause, then `dbt retry` or rerun.",
+            file=sys.stderr,
+        )
+        return code
+    counts = publish(Path(args.db), Path(args.published_db))
+    print(f"published {sum(counts.values()):,} rows of {len(counts)} marts to {args.published_db}")
+    return 0
+
+
+def latest_scored_date(db_path: Path) -> dt.date | None:
+    """The latest date in the score history, or None before the first run."""
+    import duckdb
+
+    if not db_path.exists():
+        return None
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return con.execute(
+            "select max(as_of_date) from intermediate.int_score_snapshots"
+        ).fetchone()[0]
+    except duckdb.CatalogException:
+        return None
+    finally:
+        con.close()
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from scorehouse.dbt import run_dbt
+    from scorehouse.publish import publish
+
+    if args.to_date < args.from_date:
+        raise ScorehouseError(f"--to {args.to_date} is before --from {args.from_date}")
+    # Each date's build rescores the marts as of that date; end on the latest date ever
+    # scored, so a backfill of the past leaves the current marts current.
+    current = max(args.to_date, latest_scored_date(Path(args.db)) or args.to_date)
+    day = args.from_date
+    history_only = {"backtest_count": 0, "candidate_rule_set": None}
+    while day <= args.to_date:
+        as_of = day.isoformat()
+        print(f"== scoring {as_of}", flush=True)
+        code = run_dbt(
+            ["build", "--select", "+int_score_snapshots", "--indirect-selection", "cautious"],
+            as_of=as_of,
+            vars=history_only,
+            project_dir=args.project_dir,
+            db=args.db,
+        )
+        if code != 0:
+            print(f"scorehouse: backfill stopped at {as_of} (dbt exit {code})", file=sys.stderr)
+            return code
+        day += dt.timedelta(days=1)
+    code = run_dbt(["build"], as_of=current.isoformat(), project_dir=args.project_dir, db=args.db)
+    if code != 0:
+        return code
+    publish(Path(args.db), Path(args.published_db))
+    print(
+        f"backfilled {args.from_date} .. {args.to_date}, rescored {current} and published "
+        f"{args.published_db}"
+    )
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from scorehouse.publish import publish
+
+    counts = publish(Path(args.db), Path(args.published_db))
+    print(f"published {sum(counts.values()):,} rows of {len(counts)} marts to {args.published_db}")
+    return 0
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from scorehouse.summary import format_summary, staging_summary
 
@@ -87,6 +175,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from scorehouse.dbt import run_dbt
     from scorehouse.generate import generate
     from scorehouse.load import load
+    from scorehouse.publish import publish
     from scorehouse.summary import format_summary, staging_summary
 
     out = Path(args.out)
@@ -103,13 +192,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"loaded {sum(r.rows for r in loaded):,} raw rows into {args.db}")
 
     start = time.monotonic()
-    code = run_dbt(["build"], as_of=as_of)
+    code = run_dbt(["build"], as_of=as_of, db=args.db)
     timings["dbt build"] = time.monotonic() - start
     if code != 0:
         print(f"dbt build failed (exit {code})", file=sys.stderr)
         return code
+    publish(Path(args.db), Path(args.published_db))
     print()
-    print(f"Scorehouse demo, scored as of {as_of}")
+    print(f"Scorehouse demo, scored as of {as_of}; BI marts published to {args.published_db}")
     print(format_summary(staging_summary(Path(args.db))))
     print()
     print("  ".join(f"{step}: {seconds:.1f}s" for step, seconds in timings.items()))
@@ -156,6 +246,29 @@ def build_parser() -> argparse.ArgumentParser:
     bd.add_argument("dbt_args", nargs=argparse.REMAINDER, help="extra dbt arguments")
     bd.set_defaults(func=cmd_build)
 
+    rn = sub.add_parser("run", help="the daily job: dbt build for a date, then publish for BI")
+    rn.add_argument("--as-of", type=_as_of, default=dt.datetime.now(dt.UTC).date().isoformat())
+    rn.add_argument("--db", default=str(default_db()))
+    rn.add_argument("--published-db", default=str(default_published_db()))
+    rn.add_argument("--project-dir", default=str(PROJECT_DIR))
+    rn.add_argument("dbt_args", nargs=argparse.REMAINDER, help="extra dbt arguments")
+    rn.set_defaults(func=cmd_run)
+
+    bf = sub.add_parser(
+        "backfill", help="score every date of a range into the history, then publish"
+    )
+    bf.add_argument("--from", dest="from_date", type=dt.date.fromisoformat, required=True)
+    bf.add_argument("--to", dest="to_date", type=dt.date.fromisoformat, required=True)
+    bf.add_argument("--db", default=str(default_db()))
+    bf.add_argument("--published-db", default=str(default_published_db()))
+    bf.add_argument("--project-dir", default=str(PROJECT_DIR))
+    bf.set_defaults(func=cmd_backfill)
+
+    pb = sub.add_parser("publish", help="copy the BI marts to the read-only published file")
+    pb.add_argument("--db", default=str(default_db()))
+    pb.add_argument("--published-db", default=str(default_published_db()))
+    pb.set_defaults(func=cmd_publish)
+
     sm = sub.add_parser("summary", help="rows staged and quarantined per table and reason")
     sm.add_argument("--db", default=str(default_db()))
     sm.set_defaults(func=cmd_summary)
@@ -168,6 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
     dm = sub.add_parser("demo", help="generate, load, build and summarise the demo")
     dm.add_argument("--out", default=str(PROJECT_DIR / "data"))
     dm.add_argument("--db", default=str(default_db()))
+    dm.add_argument("--published-db", default=str(default_published_db()))
     dm.add_argument("--scale", type=float, default=1.0)
     dm.add_argument("--seed", type=int, default=42)
     dm.set_defaults(func=cmd_demo)

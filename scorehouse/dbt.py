@@ -16,13 +16,24 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def run_dbt(args: list[str], *, as_of: str | None = None, vars: dict | None = None) -> int:
-    """Run `dbt <args>` in the project folder; returns dbt's exit code."""
+def run_dbt(
+    args: list[str],
+    *,
+    as_of: str | None = None,
+    vars: dict | None = None,
+    project_dir: str | Path = PROJECT_DIR,
+    db: str | Path | None = None,
+) -> int:
+    """Run `dbt <args>` in the project folder; returns dbt's exit code.
+
+    `db`, when given, is the DuckDB warehouse file dbt builds (SCOREHOUSE_DB)."""
     all_vars = dict(vars or {})
     if as_of:
         all_vars["as_of_date"] = as_of
     command = [dbt_executable(), *args]
     if all_vars:
         command += ["--vars", json.dumps(all_vars, sort_keys=True)]
-    env = {"DBT_PROFILES_DIR": str(PROJECT_DIR), **os.environ}
-    return subprocess.call(command, cwd=PROJECT_DIR, env=env)
+    env = {"DBT_PROFILES_DIR": str(project_dir), **os.environ}
+    if db is not None:
+        env["SCOREHOUSE_DB"] = str(Path(db).resolve())
+    return subprocess.call(command, cwd=project_dir, env=env)
