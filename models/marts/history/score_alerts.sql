@@ -42,47 +42,42 @@ sequenced as (
 
 alerts as (
     select
-        entity_type, entity_id, model_id, as_of_date, previous_as_of_date,
+        *,
         'sql_reached' as alert_type,
-        'reached SQL with a total score of ' || {{ format_points('total_score') }} as reason,
-        total_score, previous_total_score
+        'reached SQL with a total score of ' || {{ format_points('total_score') }} as reason
     from sequenced
     where is_sql and not was_sql
 
     union all
     select
-        entity_type, entity_id, model_id, as_of_date, previous_as_of_date,
+        *,
         'mql_reached' as alert_type,
-        'reached MQL with a total score of ' || {{ format_points('total_score') }} as reason,
-        total_score, previous_total_score
+        'reached MQL with a total score of ' || {{ format_points('total_score') }} as reason
     from sequenced
     where is_mql and not was_mql
 
     union all
     select
-        entity_type, entity_id, model_id, as_of_date, previous_as_of_date,
+        *,
         'grade_changed' as alert_type,
-        'grade changed from ' || previous_grade || ' to ' || grade as reason,
-        total_score, previous_total_score
+        'grade changed from ' || previous_grade || ' to ' || grade as reason
     from sequenced
     where grade <> previous_grade
 
     union all
     select
-        entity_type, entity_id, model_id, as_of_date, previous_as_of_date,
+        *,
         'tier_dropped' as alert_type,
-        'value tier dropped from ' || previous_value_tier || ' to ' || value_tier as reason,
-        total_score, previous_total_score
+        'value tier dropped from ' || previous_value_tier || ' to ' || value_tier as reason
     from sequenced
     where tier_rank > previous_tier_rank
 
     union all
     select
-        entity_type, entity_id, model_id, as_of_date, previous_as_of_date,
+        *,
         'score_dropped' as alert_type,
         'total score fell by ' || {{ format_points('previous_total_score - total_score') }}
-        || ' points since ' || cast(previous_as_of_date as {{ str }}) as reason,
-        total_score, previous_total_score
+        || ' points since ' || cast(previous_as_of_date as {{ str }}) as reason
     from sequenced
     where previous_total_score - total_score >= {{ var('alert_score_drop_points') }}
 ),
