@@ -1,0 +1,78 @@
+"""Dagster code location: the dbt project as assets, published for BI, on a daily schedule.
+
+    dagster dev -m scorehouse.orchestration        # UI and the daily schedule, locally
+
+Each daily partition D is scored as of D + 1 (midnight after D), so the run for a day
+sees all of that day's data. The schedule runs the last complete day every morning.
+The publication asset runs only after every dbt model and test has passed.
+"""
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from dagster import (
+    AssetExecutionContext,
+    DailyPartitionsDefinition,
+    Definitions,
+    MaterializeResult,
+    asset,
+    build_schedule_from_partitioned_job,
+    define_asset_job,
+)
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+
+from scorehouse.contract import PROJECT_DIR
+from scorehouse.dbt import dbt_executable
+from scorehouse.publish import publish
+
+DAILY = DailyPartitionsDefinition(start_date=os.environ.get("SCOREHOUSE_START_DATE", "2025-11-01"))
+
+dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
+if not dbt_project.manifest_path.exists():
+    # Outside `dagster dev`, the manifest must exist before the assets are defined.
+    dbt_project.preparer.prepare(dbt_project)
+
+
+def as_of_for(partition_key: str) -> str:
+    """The scoring date of a daily partition: the midnight that ends it."""
+    return (dt.date.fromisoformat(partition_key) + dt.timedelta(days=1)).isoformat()
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, partitions_def=DAILY)
+def scorehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
+    """Every dbt seed, model and test, built as of the partition's scoring date."""
+    dbt_vars = json.dumps({"as_of_date": as_of_for(context.partition_key)})
+    yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()
+
+
+@asset(deps=[scorehouse_dbt_assets], partitions_def=DAILY)
+def published_marts(context: AssetExecutionContext) -> MaterializeResult:
+    """The BI marts copied atomically to the read-only publication."""
+    build_db = Path(os.environ.get("SCOREHOUSE_DB", PROJECT_DIR / "data" / "scorehouse.duckdb"))
+    published_db = Path(
+        os.environ.get(
+            "SCOREHOUSE_PUBLISHED_DB", PROJECT_DIR / "data" / "published" / "scorehouse.duckdb"
+        )
+    )
+    counts = publish(build_db, published_db)
+    context.log.info(f"published {sum(counts.values())} rows to {published_db}")
+    return MaterializeResult(
+        metadata={"path": str(published_db), **{f"rows_{k}": v for k, v in counts.items()}}
+    )
+
+
+daily_job = define_asset_job("daily_scoring", selection="*", partitions_def=DAILY)
+daily_schedule = build_schedule_from_partitioned_job(daily_job, hour_of_day=6, minute_of_hour=30)
+
+defs = Definitions(
+    assets=[scorehouse_dbt_assets, published_marts],
+    jobs=[daily_job],
+    schedules=[daily_schedule],
+    resources={
+        "dbt": DbtCliResource(
+            project_dir=dbt_project, profiles_dir=str(PROJECT_DIR), dbt_executable=dbt_executable()
+        )
+    },
+)
