@@ -1,10 +1,14 @@
-"""`scorehouse`: generate demo data, load raw files, build, and summarise.
+"""`scorehouse`: generate demo data, load raw files, build, publish and summarise.
 
-scorehouse demo                      # generate + load + dbt build + summary
-scorehouse generate --scale 1        # demo raw files into data/raw, truth into data/truth
-scorehouse load --input-dir DIR      # your own CSV/Parquet exports into the raw schema
-scorehouse build --as-of 2026-11-01  # dbt build for one scoring date
-scorehouse summary                   # rows staged / quarantined per table and reason
+scorehouse demo                        # generate + load + dbt build + publish + summary
+scorehouse generate --scale 1          # demo raw files into data/raw, truth into data/truth
+scorehouse load --input-dir DIR        # your own CSV/Parquet exports into the raw schema
+scorehouse build --as-of 2026-11-01    # dbt build for one scoring date
+scorehouse run --as-of 2026-11-01      # the daily job: dbt build, then publish for BI
+scorehouse backfill --from D1 --to D2  # score history for past dates, then publish
+scorehouse publish                     # copy the BI marts to the read-only file
+scorehouse summary                     # rows staged / quarantined per table and reason
+scorehouse evaluate                    # demo only: grades and AUC against the hidden truth
 """
 
 from __future__ import annotations
@@ -124,11 +128,15 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     current = max(args.to_date, latest_scored_date(Path(args.db)) or args.to_date)
     day = args.from_date
     history_only = {"backtest_count": 0, "candidate_rule_set": None}
+    # The first date builds everything the date-dependent models need (`@`: the models
+    # downstream of int_scoring_runs and all their parents); later dates rebuild only
+    # what depends on the scoring date.
+    selection = "@int_scoring_runs"
     while day <= args.to_date:
         as_of = day.isoformat()
         print(f"== scoring {as_of}", flush=True)
         code = run_dbt(
-            ["build", "--select", "+int_score_snapshots", "--indirect-selection", "cautious"],
+            ["build", "--select", selection, "--indirect-selection", "cautious"],
             as_of=as_of,
             vars=history_only,
             project_dir=args.project_dir,
@@ -137,6 +145,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         if code != 0:
             print(f"scorehouse: backfill stopped at {as_of} (dbt exit {code})", file=sys.stderr)
             return code
+        selection = "int_scoring_runs+"
         day += dt.timedelta(days=1)
     code = run_dbt(["build"], as_of=current.isoformat(), project_dir=args.project_dir, db=args.db)
     if code != 0:

@@ -9,8 +9,8 @@
 -- depends_on: {{ ref('grade_bands') }}
 -- depends_on: {{ ref('decay_step_windows') }}
 -- depends_on: {{ ref('qualification_thresholds') }}
-{#- Checked when the model runs (build, run), not when it is only compiled (docs, lint). -#}
-{%- if execute and flags.WHICH in ['run', 'build'] -%}
+{#- Checked when the model runs (build, run, retry), not when it is only compiled (docs, lint). -#}
+{%- if execute and flags.WHICH in ['run', 'build', 'retry'] -%}
     {%- set problems = run_query(scorehouse.scoring_config_problems()) -%}
     {%- if problems.rows | length > 0 -%}
         {%- set lines = [] -%}
