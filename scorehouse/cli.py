@@ -250,17 +250,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ld.set_defaults(func=cmd_load)
 
-    bd = sub.add_parser("build", help="dbt build for one scoring date")
+    bd = sub.add_parser(
+        "build", help="dbt build for one scoring date (further arguments go to dbt build)"
+    )
     bd.add_argument("--as-of", type=_as_of, default=dt.datetime.now(dt.UTC).date().isoformat())
-    bd.add_argument("dbt_args", nargs=argparse.REMAINDER, help="extra dbt arguments")
     bd.set_defaults(func=cmd_build)
 
-    rn = sub.add_parser("run", help="the daily job: dbt build for a date, then publish for BI")
+    rn = sub.add_parser(
+        "run",
+        help="the daily job: dbt build for a date, then publish (further arguments go to dbt)",
+    )
     rn.add_argument("--as-of", type=_as_of, default=dt.datetime.now(dt.UTC).date().isoformat())
     rn.add_argument("--db", default=str(default_db()))
     rn.add_argument("--published-db", default=str(default_published_db()))
     rn.add_argument("--project-dir", default=str(PROJECT_DIR))
-    rn.add_argument("dbt_args", nargs=argparse.REMAINDER, help="extra dbt arguments")
     rn.set_defaults(func=cmd_run)
 
     bf = sub.add_parser(
@@ -297,8 +300,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that pass any further arguments on to `dbt build`, e.g. `--select lead_scores+`.
+PASS_THROUGH = {"build", "run"}
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command not in PASS_THROUGH:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.dbt_args = extra
     try:
         return args.func(args)
     except ScorehouseError as exc:
