@@ -22,11 +22,7 @@ computed as (
             as actual_factor
     from cases
     left join step_windows
-        on
-            cases.decay_method = 'step'
-            and cases.decay_windows = step_windows.window_set
-            and cases.age_days >= step_windows.min_age_days
-            and (step_windows.max_age_days is null or cases.age_days < step_windows.max_age_days)
+        on {{ in_step_window('cases.decay_method', 'cases.decay_windows', 'cases.age_days', 'step_windows') }}
 )
 
 select * from computed

@@ -227,11 +227,7 @@ decayed as (
             as decay_factor
     from aged
     left join step_windows
-        on
-            aged.decay_method = 'step'
-            and aged.decay_windows = step_windows.window_set
-            and aged.age_days >= step_windows.min_age_days
-            and (step_windows.max_age_days is null or aged.age_days < step_windows.max_age_days)
+        on {{ in_step_window('aged.decay_method', 'aged.decay_windows', 'aged.age_days', 'step_windows') }}
 ),
 
 scored as (
