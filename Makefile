@@ -54,6 +54,7 @@ dbt-test: setup
 	$(BIN)/scorehouse generate --out $(TEST_DIR) --scale $(TEST_SCALE)
 	SCOREHOUSE_DB=$(TEST_DB) $(BIN)/scorehouse load --input-dir $(TEST_DIR)/raw
 	SCOREHOUSE_DB=$(TEST_DB) $(BIN)/scorehouse build --as-of 2026-11-01
+	SCOREHOUSE_DB=$(TEST_DB) $(BIN)/scorehouse check --docs-dir $(TEST_DIR)/quality
 	SCOREHOUSE_DB=$(TEST_DB) $(BIN)/scorehouse summary
 
 pytest: setup

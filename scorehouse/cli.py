@@ -6,6 +6,7 @@ scorehouse load --input-dir DIR        # your own CSV/Parquet exports into the r
 scorehouse build --as-of 2026-11-01    # dbt build for one scoring date
 scorehouse run --as-of 2026-11-01      # the daily job: dbt build, then publish for BI
 scorehouse backfill --from D1 --to D2  # score history for past dates, then publish
+scorehouse check                       # Great Expectations checks on the marts, HTML report
 scorehouse publish                     # copy the BI marts to the read-only file
 scorehouse summary                     # rows staged / quarantined per table and reason
 scorehouse evaluate                    # demo only: grades and AUC against the hidden truth
@@ -27,6 +28,10 @@ from scorehouse.errors import ScorehouseError
 
 def default_db() -> Path:
     return Path(os.environ.get("SCOREHOUSE_DB", PROJECT_DIR / "data" / "scorehouse.duckdb"))
+
+
+def default_docs_dir() -> Path:
+    return PROJECT_DIR / "data" / "quality"
 
 
 def default_published_db() -> Path:
@@ -95,9 +100,32 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return code
+    if not quality_gate(Path(args.db), Path(args.docs_dir), Path(args.project_dir)):
+        print(
+            f"scorehouse: quality checks failed; the publication at {args.published_db} was "
+            "left as it was.",
+            file=sys.stderr,
+        )
+        return 1
     counts = publish(Path(args.db), Path(args.published_db))
     print(f"published {sum(counts.values()):,} rows of {len(counts)} marts to {args.published_db}")
     return 0
+
+
+def quality_gate(db: Path, docs_dir: Path, project_dir: Path = PROJECT_DIR) -> bool:
+    """Run the Great Expectations checkpoint on the marts; print failures and the report."""
+    from scorehouse.checks import run_checks
+
+    report = run_checks(db, docs_dir, project_dir=project_dir)
+    status = "passed" if report.success else f"FAILED ({len(report.failures)})"
+    print(f"quality checks {status}: {report.evaluated} expectations; report {report.docs_index}")
+    for failure in report.failures:
+        print(f"  - {failure}", file=sys.stderr)
+    return report.success
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    return 0 if quality_gate(Path(args.db), Path(args.docs_dir), Path(args.project_dir)) else 1
 
 
 def latest_scored_date(db_path: Path) -> dt.date | None:
@@ -150,6 +178,9 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     code = run_dbt(["build"], as_of=current.isoformat(), project_dir=args.project_dir, db=args.db)
     if code != 0:
         return code
+    if not quality_gate(Path(args.db), Path(args.docs_dir), Path(args.project_dir)):
+        print("scorehouse: quality checks failed; nothing was published", file=sys.stderr)
+        return 1
     publish(Path(args.db), Path(args.published_db))
     print(
         f"backfilled {args.from_date} .. {args.to_date}, rescored {current} and published "
@@ -206,6 +237,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if code != 0:
         print(f"dbt build failed (exit {code})", file=sys.stderr)
         return code
+    if not quality_gate(Path(args.db), default_docs_dir()):
+        return 1
     publish(Path(args.db), Path(args.published_db))
     print()
     print(f"Scorehouse demo, scored as of {as_of}; BI marts published to {args.published_db}")
@@ -264,7 +297,14 @@ def build_parser() -> argparse.ArgumentParser:
     rn.add_argument("--db", default=str(default_db()))
     rn.add_argument("--published-db", default=str(default_published_db()))
     rn.add_argument("--project-dir", default=str(PROJECT_DIR))
+    rn.add_argument("--docs-dir", default=str(default_docs_dir()), help="quality report folder")
     rn.set_defaults(func=cmd_run)
+
+    ck = sub.add_parser("check", help="Great Expectations checks on the marts (HTML report)")
+    ck.add_argument("--db", default=str(default_db()))
+    ck.add_argument("--docs-dir", default=str(default_docs_dir()))
+    ck.add_argument("--project-dir", default=str(PROJECT_DIR))
+    ck.set_defaults(func=cmd_check)
 
     bf = sub.add_parser(
         "backfill", help="score every date of a range into the history, then publish"
@@ -274,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     bf.add_argument("--db", default=str(default_db()))
     bf.add_argument("--published-db", default=str(default_published_db()))
     bf.add_argument("--project-dir", default=str(PROJECT_DIR))
+    bf.add_argument("--docs-dir", default=str(default_docs_dir()), help="quality report folder")
     bf.set_defaults(func=cmd_backfill)
 
     pb = sub.add_parser("publish", help="copy the BI marts to the read-only published file")

@@ -23,6 +23,7 @@ from dagster import (
 )
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
+from scorehouse.checks import run_checks
 from scorehouse.contract import PROJECT_DIR
 from scorehouse.dbt import dbt_executable
 from scorehouse.publish import publish
@@ -49,13 +50,18 @@ def scorehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
 
 @asset(deps=[scorehouse_dbt_assets], partitions_def=DAILY)
 def published_marts(context: AssetExecutionContext) -> MaterializeResult:
-    """The BI marts copied atomically to the read-only publication."""
+    """The BI marts, once the quality checks pass, copied atomically to the publication."""
     build_db = Path(os.environ.get("SCOREHOUSE_DB", PROJECT_DIR / "data" / "scorehouse.duckdb"))
     published_db = Path(
         os.environ.get(
             "SCOREHOUSE_PUBLISHED_DB", PROJECT_DIR / "data" / "published" / "scorehouse.duckdb"
         )
     )
+    report = run_checks(build_db, PROJECT_DIR / "data" / "quality")
+    if not report.success:
+        raise RuntimeError(
+            "quality checks failed, nothing published:\n" + "\n".join(report.failures)
+        )
     counts = publish(build_db, published_db)
     context.log.info(f"published {sum(counts.values())} rows to {published_db}")
     return MaterializeResult(

@@ -27,6 +27,8 @@ def cli(project, *args, check=True):
             str(project.path / "published.duckdb"),
             "--project-dir",
             str(project.path),
+            "--docs-dir",
+            str(project.path / "quality"),
         ],
         capture_output=True,
         text=True,
@@ -129,3 +131,24 @@ def test_a_reader_stays_connected_while_a_build_runs_and_publishes(backfilled):
         == "2026-11-02"
     )
     fresh.close()
+
+
+def test_a_failed_quality_check_leaves_the_publication_untouched(backfilled):
+    published = backfilled.path / "published.duckdb"
+    con = duckdb.connect(str(published), read_only=True)
+    before = con.execute("select * from _publication").fetchall()
+    con.close()
+    path = backfilled.path / "dbt_project.yml"
+    original = path.read_text()
+    path.write_text(
+        original.replace("quality_min_scored_share: 0.01", "quality_min_scored_share: 1.01")
+    )
+    try:
+        result = cli(backfilled, "run", "--as-of", "2026-11-03", check=False)
+    finally:
+        path.write_text(original)
+    assert result.returncode == 1
+    assert "quality checks failed" in result.stderr and "scored_share" in result.stderr
+    con = duckdb.connect(str(published), read_only=True)
+    assert con.execute("select * from _publication").fetchall() == before
+    con.close()

@@ -1,0 +1,70 @@
+"""The Great Expectations gate catches what it guards: an out-of-range score and an A1
+share out of bounds."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from scorehouse.checks import run_checks
+from tests_py.conftest import copy_project
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, generated_raw):
+    project = copy_project(tmp_path_factory.mktemp("checks"))
+    project.load(generated_raw)
+    project.dbt("build", "--exclude", "resource_type:test", "resource_type:unit_test")
+    return project
+
+
+def test_a_sound_build_passes_and_writes_the_report(built, tmp_path):
+    report = run_checks(built.db, tmp_path / "docs", project_dir=built.path)
+    assert report.success, report.failures
+    assert report.evaluated >= 20
+    assert "Expectation" in report.docs_index.read_text() or report.docs_index.stat().st_size > 1000
+
+
+def test_an_out_of_range_score_fails_with_a_readable_line(built, tmp_path):
+    con = duckdb.connect(str(built.db))
+    con.execute("create table marts.lead_scores_backup as select * from marts.lead_scores")
+    con.execute(
+        "update marts.lead_scores set fit_score = 150 where contact_id = (select min(contact_id) from marts.lead_scores)"
+    )
+    con.close()
+    try:
+        report = run_checks(built.db, tmp_path / "docs", project_dir=built.path)
+    finally:
+        con = duckdb.connect(str(built.db))
+        con.execute(
+            "create or replace table marts.lead_scores as select * from marts.lead_scores_backup"
+        )
+        con.execute("drop table marts.lead_scores_backup")
+        con.close()
+    assert not report.success
+    assert any(
+        f.startswith("lead_scores: expect_column_values_to_be_between")
+        and "'fit_score'" in f
+        and "150" in f
+        for f in report.failures
+    ), report.failures
+
+
+def test_an_a1_share_out_of_bounds_fails(built, tmp_path):
+    (share,) = built.query(
+        "select avg(case when lead_grade = 'A1' then 1.0 else 0.0 end) from marts.lead_scores"
+    )[0]
+    path = built.path / "dbt_project.yml"
+    original = path.read_text()
+    # Demand more A1 leads than the build has: its share is now out of bounds.
+    path.write_text(
+        original.replace("quality_a1_share_min: 0.0", f"quality_a1_share_min: {share + 0.01}")
+    )
+    try:
+        report = run_checks(built.db, tmp_path / "docs", project_dir=built.path)
+    finally:
+        path.write_text(original)
+    assert not report.success
+    assert any(
+        f.startswith("lead_grade_distribution:") and "a1_share" in f for f in report.failures
+    )
