@@ -68,10 +68,7 @@ candidates as (
     from dated_contacts
     inner join scoring_models
         on scoring_models.entity_type = 'contact'
-    where
-        scoring_models.population = 'all'
-        or (scoring_models.population = 'prospects' and not dated_contacts.is_customer)
-        or (scoring_models.population = 'customers' and dated_contacts.is_customer)
+    where {{ in_population('scoring_models.population', 'dated_contacts.is_customer') }}
 
     union all
 
@@ -85,9 +82,7 @@ candidates as (
     inner join scoring_models
         on
             scoring_models.entity_type = 'contact'
-            or scoring_models.population = 'all'
-            or (scoring_models.population = 'prospects' and not dated_accounts.is_customer)
-            or (scoring_models.population = 'customers' and dated_accounts.is_customer)
+            or {{ in_population('scoring_models.population', 'dated_accounts.is_customer') }}
 ),
 
 population as (

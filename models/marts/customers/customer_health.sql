@@ -1,7 +1,7 @@
 {#- One row per customer account, health model and scoring date: financial, engagement
     and relationship sub-scores, the weighted health score, the value tier from the
     model's `total` bands in `grade_bands`, risk flags with their reasons, and the
-    expansion signal from the `expansion` model. Health models are the account models
+    expansion signal from the model named by var `expansion_signal_model`. Health models are the account models
     with `total` bands (`customer_health` by default). -#}
 {%- set str = dbt.type_string() -%}
 
@@ -45,7 +45,7 @@ expansion as (
     from scores
     inner join current_run
         on scores.run_id = current_run.run_id
-    where scores.model_id = 'expansion' and scores.entity_type = 'account'
+    where scores.model_id = '{{ var("expansion_signal_model") }}' and scores.entity_type = 'account'
 ),
 
 flagged as (
