@@ -1,5 +1,7 @@
 {#- Customer metrics per account as of each run's date, from data before that date
-    only. They become numeric signals that account-level rules match with `between`.
+    only: ARR (the last 90 days of invoices, annualised), payment reliability (share of
+    due invoices paid on time, average days late), expansion (won in the last year, and
+    as a rate of ARR), usage, NPS and support. They become numeric signals that account-level rules match with `between`.
     Window lengths are vars (`metric_*_days`). A metric with no data is null and
     matches no rule. -#}
 {%- set recent = var('metric_recent_days') | int -%}
@@ -92,7 +94,20 @@ billing as (
                     and invoices.paid_date <= invoices.due_date
                     then 1
             end
-        ) as invoices_on_time
+        ) as invoices_on_time,
+        avg(
+            case
+                when invoices.due_date < cast(runs.as_of_at as date)
+                    then greatest(
+                        0,
+                        {{ dbt.datediff(
+                            'invoices.due_date',
+                            'coalesce(invoices.paid_date, cast(runs.as_of_at as date))',
+                            'day'
+                        ) }}
+                    )
+            end
+        ) as avg_days_late
     from invoices
     inner join runs
         on
@@ -150,7 +165,8 @@ expansions as (
     select
         runs.run_id,
         opportunities.account_id,
-        count(*) as expansion_won_365d
+        count(*) as expansion_won_365d,
+        sum(opportunities.amount) as expansion_amount_365d
     from opportunities
     inner join runs
         on
@@ -169,7 +185,11 @@ metrics as (
         case
             when billing.invoices_due > 0 then 100.0 * billing.invoices_on_time / billing.invoices_due
         end as on_time_payment_pct,
+        billing.avg_days_late as avg_days_late_365d,
         coalesce(expansions.expansion_won_365d, 0) as expansion_won_365d,
+        case
+            when billing.arr > 0 then 100.0 * coalesce(expansions.expansion_amount_365d, 0) / billing.arr
+        end as expansion_rate_pct,
         case
             when usage.baseline_events > 0
                 then 100.0 * (usage.recent_events * {{ baseline }} / {{ recent }} - usage.baseline_events)

@@ -87,7 +87,8 @@ inactivity as (
 ),
 
 {%- set metrics = [
-    'arr', 'on_time_payment_pct', 'expansion_won_365d', 'usage_trend_pct', 'active_users_30d',
+    'arr', 'on_time_payment_pct', 'avg_days_late_365d', 'expansion_won_365d', 'expansion_rate_pct',
+    'usage_trend_pct', 'active_users_30d',
     'feature_breadth_90d', 'days_since_last_login', 'latest_nps', 'tickets_90d',
     'open_escalations', 'avg_resolution_hours_180d',
 ] %}
