@@ -8,6 +8,10 @@
 {%- set baseline = var('metric_baseline_days') | int -%}
 {%- set breadth = var('metric_breadth_days') | int -%}
 {%- set year = 365 -%}
+{#- Days from an invoice's due date to its payment (or to the run's date if unpaid). -#}
+{%- set days_late = dbt.datediff(
+    'invoices.due_date', 'coalesce(invoices.paid_date, cast(runs.as_of_at as date))', 'day'
+) -%}
 
 with
 
@@ -98,14 +102,7 @@ billing as (
         avg(
             case
                 when invoices.due_date < cast(runs.as_of_at as date)
-                    then greatest(
-                        0,
-                        {{ dbt.datediff(
-                            'invoices.due_date',
-                            'coalesce(invoices.paid_date, cast(runs.as_of_at as date))',
-                            'day'
-                        ) }}
-                    )
+                    then greatest(0, {{ days_late }})  -- noqa: LT05
             end
         ) as avg_days_late
     from invoices
