@@ -7,21 +7,12 @@
 
 with
 
-runs as (
-    select * from {{ ref('int_scoring_runs') }}
-),
-
 scores as (
-    select * from {{ ref('int_scores_graded') }}
+    select * from {{ ref('int_scores_current') }}
 ),
 
 metrics as (
     select * from {{ ref('int_account_metrics_dated') }}
-),
-
-current_run as (
-    select * from runs
-    where run_type = 'current'
 ),
 
 health_models as (
@@ -33,8 +24,6 @@ health_models as (
 health as (
     select scores.*
     from scores
-    inner join current_run
-        on scores.run_id = current_run.run_id
     inner join health_models
         on scores.model_id = health_models.model_id
     where scores.entity_type = 'account' and scores.scope = 'scored'
@@ -43,8 +32,6 @@ health as (
 expansion as (
     select scores.*
     from scores
-    inner join current_run
-        on scores.run_id = current_run.run_id
     where scores.model_id = '{{ var("expansion_signal_model") }}' and scores.entity_type = 'account'
 ),
 
@@ -78,11 +65,10 @@ flagged as (
         metrics.latest_nps,
         metrics.open_escalations,
         coalesce(expansion.total_score >= {{ var('expansion_signal_min_score') }}, false) as has_expansion_signal,
-        cast(current_run.as_of_at as date) as scored_as_of
+        cast(health.as_of_at as date) as scored_as_of
     from health
-    cross join current_run
     inner join metrics
-        on current_run.run_id = metrics.run_id and health.entity_id = metrics.account_id
+        on health.run_id = metrics.run_id and health.entity_id = metrics.account_id
     left join expansion
         on health.entity_id = expansion.entity_id
 ),

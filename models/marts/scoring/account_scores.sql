@@ -19,7 +19,7 @@ runs as (
 ),
 
 scores as (
-    select * from {{ ref('int_scores_graded') }}
+    select * from {{ ref('int_scores_current') }}
 ),
 
 scoring_models as (
@@ -60,11 +60,8 @@ current_run as (
 ),
 
 current_scores as (
-    select scores.*
-    from scores
-    inner join current_run
-        on scores.run_id = current_run.run_id
-    where scores.entity_type = 'account'
+    select * from scores
+    where entity_type = 'account'
 ),
 
 account_fit_weights as (

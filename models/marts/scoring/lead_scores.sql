@@ -4,12 +4,8 @@
     contacts of its population (acquisition: prospects created before the date). -#}
 with
 
-runs as (
-    select * from {{ ref('int_scoring_runs') }}
-),
-
 scores as (
-    select * from {{ ref('int_scores_graded') }}
+    select * from {{ ref('int_scores_current') }}
 ),
 
 contacts as (
@@ -33,13 +29,8 @@ account_stages as (
 ),
 
 current_scores as (
-    select
-        scores.*,
-        runs.as_of_at
-    from scores
-    inner join runs
-        on scores.run_id = runs.run_id
-    where runs.run_type = 'current' and scores.entity_type = 'contact'
+    select * from scores
+    where entity_type = 'contact'
 ),
 
 ranked_reasons as (
