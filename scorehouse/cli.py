@@ -103,6 +103,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     from scorehouse.dbt import run_dbt
     from scorehouse.publish import publish
 
+    code = run_dbt(["source", "freshness"], project_dir=args.project_dir, db=args.db)
+    if code != 0:
+        print(
+            f"scorehouse: a raw source is stale or unreadable (dbt source freshness, exit {code});"
+            f" nothing was built and the publication at {args.published_db} was left as it was."
+            " Load fresh data, or set SCOREHOUSE_ENV=demo to only warn on stale data.",
+            file=sys.stderr,
+        )
+        return code
     code = run_dbt(
         ["build", *args.dbt_args], as_of=args.as_of, project_dir=args.project_dir, db=args.db
     )
@@ -231,6 +240,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from scorehouse.publish import publish
     from scorehouse.summary import format_summary, staging_summary
 
+    os.environ.setdefault("SCOREHOUSE_ENV", "demo")  # generated data: stale sources only warn
     out = Path(args.out)
     timings = {}
     start = time.monotonic()
