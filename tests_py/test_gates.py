@@ -89,3 +89,27 @@ def test_a_mart_column_type_change_breaks_the_contract(tmp_path):
     assert result.returncode != 0
     assert "contract" in result.stdout.lower()
     assert "fit_score" in result.stdout
+
+
+def test_scorehouse_run_stops_on_a_stale_source_in_production(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    project = copy_project(tmp_path / "p")
+    project.load(write_raw(project.path / "raw", {"accounts": [ACCOUNT]}), loaded_at="2020-01-01")
+    monkeypatch.setenv("SCOREHOUSE_ENV", "production")
+    published = tmp_path / "published.duckdb"
+    result = subprocess.run(
+        [sys.executable, "-m", "scorehouse.cli", "run", "--as-of", AS_OF]
+        + ["--db", str(project.db), "--published-db", str(published)]
+        + ["--project-dir", str(project.path), "--docs-dir", str(tmp_path / "quality")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode != 0
+    assert "stale" in result.stderr and "nothing was built" in result.stderr
+    assert not published.exists()
+    assert project.query(
+        "select count(*) from information_schema.tables where table_schema = 'marts'"
+    ) == [(0,)]
