@@ -41,15 +41,18 @@ demo: setup
 
 test: setup lint dbt-test pytest
 
-lint: lint-py lint-sql
+# The pre-commit hooks (.pre-commit-config.yaml) on every file: ruff, sqlfluff, dbt parse.
+lint: setup
+	mkdir -p $(TEST_DIR)
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 lint-py: setup
-	$(BIN)/ruff check scorehouse tests_py
-	$(BIN)/ruff format --check scorehouse tests_py
+	$(BIN)/pre-commit run ruff-check --all-files
+	$(BIN)/pre-commit run ruff-format --all-files
 
 lint-sql: setup
 	mkdir -p $(TEST_DIR)
-	SCOREHOUSE_DB=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models macros tests analyses
+	$(BIN)/pre-commit run sqlfluff-lint --all-files
 
 dbt-test: setup
 	rm -rf $(TEST_DIR)/raw $(TEST_DIR)/truth $(TEST_DB)
