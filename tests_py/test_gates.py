@@ -113,3 +113,41 @@ def test_scorehouse_run_stops_on_a_stale_source_in_production(tmp_path, monkeypa
     assert project.query(
         "select count(*) from information_schema.tables where table_schema = 'marts'"
     ) == [(0,)]
+
+
+def mart_text_values(project) -> list[str]:
+    columns = project.query(
+        "select table_name, column_name from information_schema.columns "
+        "where table_schema = 'marts' and data_type = 'VARCHAR'"
+    )
+    values = []
+    for table, column in columns:
+        values += [
+            row[0]
+            for row in project.query(
+                f'select distinct "{column}" from marts."{table}" where "{column}" is not null'
+            )
+        ]
+    return values
+
+
+def test_the_bi_marts_hold_no_email_or_name_unless_allowed(tmp_path, generated_raw):
+    project = copy_project(tmp_path / "p")
+    project.load(generated_raw)
+    project.dbt(
+        "build", "--indirect-selection", "cautious", "--select", "+lead_scores", as_of=AS_OF
+    )
+    assert not [v for v in mart_text_values(project) if "@" in v]
+    assert project.query(
+        "select count(*) from marts.lead_scores where contact_name is not null "
+        "or contact_email is not null"
+    ) == [(0,)]
+    settings = project.path / "dbt_project.yml"
+    text = settings.read_text()
+    assert "expose_personal_data: false" in text
+    settings.write_text(text.replace("expose_personal_data: false", "expose_personal_data: true"))
+    project.dbt("build", "--select", "lead_scores", as_of=AS_OF)
+    ((named, emails),) = project.query(
+        "select count(contact_name), count(contact_email) from marts.lead_scores"
+    )
+    assert named > 0 and emails > 0
