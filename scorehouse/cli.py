@@ -72,6 +72,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         max_bad_lines=args.max_bad_lines,
         allow_missing=args.allow_missing,
         loaded_at=args.loaded_at,
+        append=args.append,
     )
     for result in results:
         print(f"{result.table:<24} {result.rows:>10,} rows  from {result.file or '-'}")
@@ -280,6 +281,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=dt.datetime.fromisoformat,
         default=None,
         help="load time to stamp on the rows (UTC, ISO 8601); default: now",
+    )
+    ld.add_argument(
+        "--append",
+        action="store_true",
+        help="add the rows to the raw tables (a daily increment) instead of replacing them; "
+        "tables with no file are left as they are",
     )
     ld.set_defaults(func=cmd_load)
 

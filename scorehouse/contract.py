@@ -15,7 +15,7 @@ import yaml
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 # Columns the loader adds to every raw table.
-LINEAGE_COLUMNS = ("_loaded_at", "_source_file", "_source_row")
+LINEAGE_COLUMNS = ("_loaded_at", "_source_file", "_source_row", "_load_id")
 
 # Logical types a contract column may declare.
 KNOWN_TYPES = {"text", "integer", "numeric", "timestamp", "date", "boolean"}

@@ -6,6 +6,12 @@ refuses a file it cannot trust as a whole, with a message naming the file and th
 problem: a missing required column, a column whose values are mostly of the wrong
 type, or lines that do not parse as CSV (unless `max_bad_lines` tolerates them, in
 which case they are kept in `<raw_schema>._load_rejects`).
+
+A load either replaces the raw tables (the default: a full export) or appends to them
+(`append=True`: a daily increment, possibly with late or re-delivered events). Every
+load gets the next `_load_id`, stamped on its rows and recorded in `<raw_schema>._loads`;
+the incremental staging models process only rows of loads they have not seen, and
+rebuild themselves when a replacing load removed rows they had already staged.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from scorehouse.contract import Table, load_contract
+from scorehouse.contract import LINEAGE_COLUMNS, Table, load_contract
 from scorehouse.errors import ScorehouseError
 
 FILE_SUFFIXES = (".csv", ".csv.gz", ".parquet")
@@ -185,15 +191,19 @@ def load(
     max_bad_share: float = 0.5,
     allow_missing: bool = False,
     loaded_at: dt.datetime | None = None,
+    append: bool = False,
 ) -> list[TableLoad]:
-    """Load every contract table from `input_dir` into `raw_schema` of the DuckDB file."""
+    """Load every contract table from `input_dir` into `raw_schema` of the DuckDB file.
+
+    With `append`, the rows are added to the raw tables instead of replacing them.
+    """
     input_dir = Path(input_dir)
     if not input_dir.is_dir():
         raise ScorehouseError(f"{input_dir}: no such folder of raw files")
     contract = load_contract()
     files = {name: find_file(input_dir, name) for name in contract}
     missing = [name for name, path in files.items() if path is None]
-    if missing and not allow_missing:
+    if missing and not allow_missing and not append:
         raise ScorehouseError(
             f"{input_dir}: no file for raw table(s) {', '.join(missing)}; expected "
             f"<table>.csv, .csv.gz or .parquet (use --allow-missing to load them empty)"
@@ -206,15 +216,28 @@ def load(
         con.execute("set TimeZone = 'UTC'")
         con.execute(f"create schema if not exists {_quote(raw_schema)}")
         con.execute(
-            f"create or replace table {_quote(raw_schema)}._load_rejects ("
+            f"create {'table if not exists' if append else 'or replace table'} "
+            f"{_quote(raw_schema)}._load_rejects ("
             "source_file varchar, line bigint, error_type varchar, error_message varchar, "
             "csv_line varchar, _loaded_at timestamp)"
         )
+        con.execute(
+            f"create table if not exists {_quote(raw_schema)}._loads ("
+            "load_id bigint, table_name varchar, load_mode varchar, source_file varchar, "
+            "row_count bigint, _loaded_at timestamp)"
+        )
+        load_id = con.execute(
+            f"select coalesce(max(load_id), 0) + 1 from {_quote(raw_schema)}._loads"
+        ).fetchone()[0]
+        if append:
+            _check_appendable(con, raw_schema, contract)
         for name, table in contract.items():
             path = files[name]
             result = TableLoad(name, path.name if path else None)
             if path is None:
-                result.notes.append("no file: loaded as an empty table")
+                result.notes.append(
+                    "no file: nothing appended" if append else "no file: loaded as an empty table"
+                )
                 select = ", ".join(
                     f"cast(null as varchar) as {_quote(c)}" for c in table.column_names
                 )
@@ -253,16 +276,57 @@ def load(
                         f"{raw_schema}._load_rejects"
                     )
                 result.notes += _check_types(con, table, path, max_bad_share)
-            con.execute(
-                f"create or replace table {_quote(raw_schema)}.{_quote(name)} as "
-                f"select *, cast(? as timestamp) as _loaded_at, "
-                f"cast(? as varchar) as _source_file, rowid + 1 as _source_row from _stage",
-                [loaded_at, result.file],
+            stamped = (
+                "select *, cast(? as timestamp) as _loaded_at, cast(? as varchar) as _source_file, "
+                "rowid + 1 as _source_row, cast(? as bigint) as _load_id from _stage"
             )
-            result.rows = con.execute(
-                f"select count(*) from {_quote(raw_schema)}.{_quote(name)}"
-            ).fetchone()[0]
+            target = f"{_quote(raw_schema)}.{_quote(name)}"
+            if append:
+                con.execute(
+                    f"insert into {target} by name {stamped}", [loaded_at, result.file, load_id]
+                )
+            else:
+                con.execute(
+                    f"create or replace table {target} as {stamped}",
+                    [loaded_at, result.file, load_id],
+                )
+            result.rows = con.execute("select count(*) from _stage").fetchone()[0]
+            con.execute(
+                f"insert into {_quote(raw_schema)}._loads values (?, ?, ?, ?, ?, ?)",
+                [
+                    load_id,
+                    name,
+                    "append" if append else "replace",
+                    result.file,
+                    result.rows,
+                    loaded_at,
+                ],
+            )
             results.append(result)
     finally:
         con.close()
     return results
+
+
+def _check_appendable(con: duckdb.DuckDBPyConnection, raw_schema: str, contract: dict) -> None:
+    """Appending needs raw tables written by this loader, with the contract's columns."""
+    for name, table in contract.items():
+        found = [
+            row[0]
+            for row in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = ? and table_name = ? order by ordinal_position",
+                [raw_schema, name],
+            ).fetchall()
+        ]
+        expected = [*table.column_names, *LINEAGE_COLUMNS]
+        if not found:
+            raise ScorehouseError(
+                f"cannot append: raw table {raw_schema}.{name} does not exist yet; "
+                "load a full export first (without --append)"
+            )
+        if sorted(found) != sorted(expected):
+            raise ScorehouseError(
+                f"cannot append to {raw_schema}.{name}: its columns ({', '.join(found)}) are not "
+                f"the contract's ({', '.join(expected)}); reload a full export without --append"
+            )

@@ -63,10 +63,16 @@ class Project:
             raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}")
         return result
 
-    def load(self, raw_dir: Path, loaded_at: str = "2026-11-02 06:00:00"):
+    def load(self, raw_dir: Path, loaded_at: str = "2026-11-02 06:00:00", append: bool = False):
         import datetime as dt
 
-        return load(raw_dir, self.db, loaded_at=dt.datetime.fromisoformat(loaded_at))
+        return load(
+            raw_dir,
+            self.db,
+            loaded_at=dt.datetime.fromisoformat(loaded_at),
+            append=append,
+            allow_missing=append,
+        )
 
     def query(self, sql: str) -> list[tuple]:
         con = duckdb.connect(str(self.db), read_only=True)

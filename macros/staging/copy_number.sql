@@ -3,9 +3,9 @@
     recently loaded, last-written row (CRM records, where a later row is an update). -#}
 {% macro copy_number(key, keep='first') -%}
     {%- if keep == 'first' -%}
-        {%- set order = '_loaded_at, _source_file, _source_row' -%}
+        {%- set order = '_load_id, _source_file, _source_row' -%}
     {%- elif keep == 'latest' -%}
-        {%- set order = '_loaded_at desc, _source_file desc, _source_row desc' -%}
+        {%- set order = '_load_id desc, _source_file desc, _source_row desc' -%}
     {%- else -%}
         {{ exceptions.raise_compiler_error("copy_number: keep must be 'first' or 'latest', got '" ~ keep ~ "'") }}
     {%- endif -%}

@@ -24,7 +24,7 @@ stages as (
 ),
 
 usage_events as (
-    select * from {{ ref('stg_product__usage_events') }}
+    select * from {{ ref('int_usage_events_daily') }}
 ),
 
 invoices as (
@@ -47,35 +47,39 @@ usage as (
     select
         runs.run_id,
         usage_events.account_id,
-        count(
+        cast(sum(
             case
-                when usage_events.occurred_at >= {{ dbt.dateadd('day', -recent, 'runs.as_of_at') }} then 1
+                when usage_events.first_occurred_at >= {{ dbt.dateadd('day', -recent, 'runs.as_of_at') }}
+                    then usage_events.event_count
+                else 0
             end
-        ) as recent_events,
-        count(
+        ) as {{ dbt.type_bigint() }}) as recent_events,
+        cast(sum(
             case
-                when usage_events.occurred_at < {{ dbt.dateadd('day', -recent, 'runs.as_of_at') }} then 1
+                when usage_events.first_occurred_at < {{ dbt.dateadd('day', -recent, 'runs.as_of_at') }}
+                    then usage_events.event_count
+                else 0
             end
-        ) as baseline_events,
+        ) as {{ dbt.type_bigint() }}) as baseline_events,
         count(
             distinct case
-                when usage_events.occurred_at >= {{ dbt.dateadd('day', -recent, 'runs.as_of_at') }}
+                when usage_events.first_occurred_at >= {{ dbt.dateadd('day', -recent, 'runs.as_of_at') }}
                     then usage_events.contact_id
             end
         ) as active_users,
         count(
             distinct case
-                when usage_events.occurred_at >= {{ dbt.dateadd('day', -breadth, 'runs.as_of_at') }}
+                when usage_events.first_occurred_at >= {{ dbt.dateadd('day', -breadth, 'runs.as_of_at') }}
                     then usage_events.feature_name
             end
         ) as feature_breadth,
-        max(case when usage_events.usage_event_name = 'login' then usage_events.occurred_at end)
+        max(case when usage_events.usage_event_name = 'login' then usage_events.last_occurred_at end)
             as last_login_at
     from usage_events
     inner join runs
         on
-            usage_events.occurred_at < runs.as_of_at
-            and usage_events.occurred_at >= {{ dbt.dateadd('day', -(recent + baseline), 'runs.as_of_at') }}
+            usage_events.first_occurred_at < runs.as_of_at
+            and usage_events.first_occurred_at >= {{ dbt.dateadd('day', -(recent + baseline), 'runs.as_of_at') }}
     group by runs.run_id, usage_events.account_id
 ),
 

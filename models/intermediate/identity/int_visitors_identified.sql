@@ -12,8 +12,8 @@ form_submissions as (
     select * from {{ ref('int_form_submissions_attributed') }}
 ),
 
-page_views as (
-    select * from {{ ref('stg_marketing__page_views') }}
+page_views_daily as (
+    select * from {{ ref('int_page_views_daily') }}
 ),
 
 identifications as (
@@ -27,12 +27,12 @@ identifications as (
     union all
 
     select
-        page_views.anonymous_id,
-        page_views.contact_id,
-        page_views.occurred_at as identified_at
-    from page_views
+        page_views_daily.anonymous_id,
+        page_views_daily.contact_id,
+        page_views_daily.first_occurred_at as identified_at
+    from page_views_daily
     inner join contacts
-        on page_views.contact_id = contacts.contact_id
+        on page_views_daily.contact_id = contacts.contact_id
 ),
 
 ranked as (

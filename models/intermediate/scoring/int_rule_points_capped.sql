@@ -28,12 +28,12 @@ rule_totals as (
         category_id,
         max(rule_cap) as rule_cap,
         max(qualifies_as) as qualifies_as,
-        count(*) as occurrences,
+        cast(sum(occurrences) as {{ dbt.type_bigint() }}) as occurrences,
         sum(base_points) as base_points,
         sum(decayed_points) as decayed_points,
-        min(case when qualifies_as is not null and decayed_points <> 0 then occurred_at end)
+        min(case when qualifies_as is not null and decayed_points <> 0 then first_occurred_at end)
             as qualifying_event_at,
-        max(occurred_at) as last_occurred_at
+        max(last_occurred_at) as last_occurred_at
     from scored_signals
     group by run_id, entity_type, entity_id, model_id, rule_id, dimension, category_id
 ),

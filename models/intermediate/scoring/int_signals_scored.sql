@@ -1,9 +1,11 @@
-{#- The long table of scored signals: one row per run, entity, model, rule and counted
-    signal occurrence, with base points, age, decay factor and decayed points. Rules
-    join to signals as data (no SQL per rule). A run counts only what was known before
-    its date: events that occurred and were attributed before it, for the entities the
-    model scores then (`int_scoring_population`). Repeat control keeps one occurrence
-    per repeat key. -#}
+{#- The long table of scored signals: one row per run, entity, model, rule and signal
+    row (a day of events, or one attribute or metric), with the occurrences counted, base
+    points, age, decay factor and decayed points. Rules join to signals as data (no SQL
+    per rule). A run counts only what was known before its date: days before it, known
+    by then (`known_from`), for the entities the model scores then
+    (`int_scoring_population`). Repeat control: `every` counts each event of the day,
+    the other controls count one occurrence per repeat key, the earliest. Events age in
+    whole days: every event of a day is as old as its day. -#}
 with
 
 runs as (
@@ -46,20 +48,23 @@ known_engagement as (
         engagement_signals.signal,
         engagement_signals.signal_text,
         cast(null as {{ dbt.type_float() }}) as signal_number,
-        engagement_signals.event_id,
-        engagement_signals.occurred_at
+        engagement_signals.signal_key,
+        engagement_signals.activity_date,
+        engagement_signals.event_count,
+        engagement_signals.first_occurred_at,
+        engagement_signals.last_occurred_at
     from engagement_signals
     inner join runs
         on
-            engagement_signals.occurred_at < runs.as_of_at
-            and engagement_signals.attributed_at < runs.as_of_at
+            engagement_signals.last_occurred_at < runs.as_of_at
+            and engagement_signals.known_from < runs.as_of_at
 ),
 
 last_activity as (
     select
         runs.run_id,
         contacts.contact_id,
-        coalesce(max(known_engagement.occurred_at), contacts.created_at) as last_active_at,
+        coalesce(max(known_engagement.last_occurred_at), contacts.created_at) as last_active_at,
         runs.as_of_at
     from contacts
     inner join runs
@@ -81,8 +86,11 @@ inactivity as (
         'days_inactive' as signal,
         cast(null as {{ dbt.type_string() }}) as signal_text,
         {{ age_in_days('last_active_at', 'as_of_at') }} as signal_number,
-        'inactivity' as event_id,
-        last_active_at as occurred_at
+        'inactivity' as signal_key,
+        cast(last_active_at as date) as activity_date,
+        1 as event_count,
+        last_active_at as first_occurred_at,
+        last_active_at as last_occurred_at
     from last_activity
 ),
 
@@ -102,8 +110,11 @@ metric_signals as (
             '{{ metric }}' as signal,
             cast(null as {{ dbt.type_string() }}) as signal_text,
             cast({{ metric }} as {{ dbt.type_float() }}) as signal_number,
-            '{{ metric }}' as event_id,
-            cast(null as {{ dbt.type_timestamp() }}) as occurred_at
+            '{{ metric }}' as signal_key,
+            cast(null as date) as activity_date,
+            1 as event_count,
+            cast(null as {{ dbt.type_timestamp() }}) as first_occurred_at,
+            cast(null as {{ dbt.type_timestamp() }}) as last_occurred_at
         from account_metrics
         where {{ metric }} is not null
         {% if not loop.last %}union all{% endif %}
@@ -118,8 +129,11 @@ fit as (
         fit_signals.signal,
         fit_signals.signal_text,
         fit_signals.signal_number,
-        fit_signals.signal as event_id,
-        cast(null as {{ dbt.type_timestamp() }}) as occurred_at
+        fit_signals.signal as signal_key,
+        cast(null as date) as activity_date,
+        1 as event_count,
+        cast(null as {{ dbt.type_timestamp() }}) as first_occurred_at,
+        cast(null as {{ dbt.type_timestamp() }}) as last_occurred_at
     from fit_signals
     cross join runs
 ),
@@ -149,12 +163,16 @@ matched as (
         rules.decay_windows,
         rules.rule_cap,
         rules.qualifies_as,
-        signals.event_id,
-        signals.occurred_at,
+        rules.repeat_control,
+        signals.signal_key,
+        signals.activity_date,
+        signals.event_count,
+        signals.first_occurred_at,
+        signals.last_occurred_at,
         runs.as_of_at,
         case rules.repeat_control
-            when 'every' then signals.event_id
-            when 'once_per_day' then cast(cast(signals.occurred_at as date) as {{ dbt.type_string() }})
+            when 'every' then signals.signal_key
+            when 'once_per_day' then cast(signals.activity_date as {{ dbt.type_string() }})
             when 'once_per_value' then signals.signal_text
             when 'once' then 'once'
         end as repeat_key
@@ -193,7 +211,7 @@ counted as (
         *,
         row_number() over (
             partition by run_id, entity_type, entity_id, model_id, rule_id, repeat_key
-            order by occurred_at, event_id
+            order by first_occurred_at, signal_key
         ) as repeat_number
     from matched
 ),
@@ -201,9 +219,10 @@ counted as (
 aged as (
     select
         *,
+        case when repeat_control = 'every' then event_count else 1 end as occurrences,
         case
-            when occurred_at is null then 0.0
-            else {{ age_in_days('occurred_at', 'as_of_at') }}
+            when activity_date is null then 0.0
+            else {{ age_in_days('cast(activity_date as ' ~ dbt.type_timestamp() ~ ')', 'as_of_at') }}
         end as age_days
     from counted
     where repeat_number = 1
@@ -218,12 +237,15 @@ decayed as (
         aged.rule_id,
         aged.dimension,
         aged.category_id,
-        aged.event_id,
-        aged.occurred_at,
+        aged.signal_key,
+        aged.activity_date,
+        aged.first_occurred_at,
+        aged.last_occurred_at,
         aged.age_days,
         aged.rule_cap,
         aged.qualifies_as,
-        aged.points as base_points,
+        aged.occurrences,
+        aged.points * aged.occurrences as base_points,
         {{ decay_factor('aged.decay_method', 'aged.decay_param', 'aged.age_days', 'step_windows.weight') }}
             as decay_factor
     from aged

@@ -12,7 +12,8 @@ staged as (
         invoice_date,
         due_date,
         paid_date,
-        _loaded_at
+        _loaded_at,
+        _load_id
     from base
     where quarantine_reason is null
 )

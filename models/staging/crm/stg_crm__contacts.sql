@@ -16,7 +16,8 @@ staged as (
         country_code,
         lead_source,
         created_at,
-        _loaded_at
+        _loaded_at,
+        _load_id
     from base
     where quarantine_reason is null
 )

@@ -14,7 +14,8 @@ staged as (
         amount,
         created_at,
         closed_at,
-        _loaded_at
+        _loaded_at,
+        _load_id
     from base
     where quarantine_reason is null
 )

@@ -13,7 +13,8 @@ staged as (
         feature_name,
         occurred_at,
         received_at,
-        _loaded_at
+        _loaded_at,
+        _load_id
     from base
     where quarantine_reason is null
 )

@@ -11,7 +11,8 @@ staged as (
         contact_id,
         nps_score,
         responded_at,
-        _loaded_at
+        _loaded_at,
+        _load_id
     from base
     where quarantine_reason is null
 )

@@ -13,7 +13,8 @@ staged as (
         is_escalated,
         opened_at,
         resolved_at,
-        _loaded_at
+        _loaded_at,
+        _load_id
     from base
     where quarantine_reason is null
 )

@@ -18,7 +18,8 @@ parsed as (
         paid_date as raw_paid_date,
         _loaded_at,
         _source_file,
-        _source_row
+        _source_row,
+        _load_id
     from source
 ),
 

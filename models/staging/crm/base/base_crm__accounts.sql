@@ -19,7 +19,8 @@ parsed as (
         created_at as raw_created_at,
         _loaded_at,
         _source_file,
-        _source_row
+        _source_row,
+        _load_id
     from source
 ),
 

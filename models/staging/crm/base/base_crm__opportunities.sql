@@ -19,7 +19,8 @@ parsed as (
         closed_at as raw_closed_at,
         _loaded_at,
         _source_file,
-        _source_row
+        _source_row,
+        _load_id
     from source
 ),
 

@@ -1,7 +1,15 @@
+{#- Event-heavy, so incremental: each run parses only the rows of loads it has not
+    seen; a re-delivered event is a duplicate of the copy already held. -#}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+
+{%- set watermark = load_watermark(source('marketing', 'email_events')) %}
+{%- do log_new_loads(source('marketing', 'email_events'), watermark) %}
+
 with
 
 source as (
     select * from {{ source('marketing', 'email_events') }}
+    {{ rows_of_new_loads(watermark) }}
 ),
 
 parsed as (
@@ -18,14 +26,15 @@ parsed as (
         received_at as raw_received_at,
         _loaded_at,
         _source_file,
-        _source_row
+        _source_row,
+        _load_id
     from source
 ),
 
 checked as (
     select
         *,
-        {{ copy_number('email_event_id') }} as copy_number
+        {{ copy_number('email_event_id') }} + {{ earlier_copies('email_event_id', watermark) }} as copy_number
     from parsed
 ),
 

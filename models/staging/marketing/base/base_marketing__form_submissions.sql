@@ -18,7 +18,8 @@ parsed as (
         received_at as raw_received_at,
         _loaded_at,
         _source_file,
-        _source_row
+        _source_row,
+        _load_id
     from source
 ),
 

@@ -15,7 +15,8 @@ parsed as (
         responded_at as raw_responded_at,
         _loaded_at,
         _source_file,
-        _source_row
+        _source_row,
+        _load_id
     from source
 ),
 

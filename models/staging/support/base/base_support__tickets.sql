@@ -18,7 +18,8 @@ parsed as (
         resolved_at as raw_resolved_at,
         _loaded_at,
         _source_file,
-        _source_row
+        _source_row,
+        _load_id
     from source
 ),
 
