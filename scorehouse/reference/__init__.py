@@ -31,11 +31,10 @@ def reference_scores(
     *,
     project_dir: Path = PROJECT_DIR,
     model_id: str = "acquisition",
-    whole_days: bool = True,
 ) -> Scores:
     """Score `model_id` as of `as_of` from the raw files loaded at `loaded_at` (the
     load time decides which event times are in the future), with the seeds and vars of
     the project at `project_dir`."""
     config = load_config(project_dir)
     staged = stage_all(Path(raw_dir), config.vars, loaded_at)
-    return score_contacts(staged, config, as_of, model_id=model_id, whole_days=whole_days)
+    return score_contacts(staged, config, as_of, model_id=model_id)

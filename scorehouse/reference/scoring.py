@@ -401,9 +401,9 @@ def scored_occurrences(
     model_id: str,
     signals: pd.DataFrame,
     as_of: dt.date,
-    whole_days: bool = True,
 ) -> pd.DataFrame:
-    """One row per contact, rule and counted occurrence, with its decay factor."""
+    """One row per contact, rule and counted occurrence, with its decay factor. Events
+    age in whole days: an event is as old as its UTC date."""
     frames = []
     for rule in config.model_rules(model_id).itertuples():
         counted = counted_occurrences(rule, match_rule(rule, signals))
@@ -414,10 +414,8 @@ def scored_occurrences(
         for occurred_at in counted["occurred_at"]:
             if pd.isna(occurred_at):
                 age = 0.0
-            elif whole_days:
-                age = float(age_in_whole_days(occurred_at.to_pydatetime(), as_of))
             else:
-                age = age_in_fractional_days(occurred_at.to_pydatetime(), as_of)
+                age = float(age_in_whole_days(occurred_at.to_pydatetime(), as_of))
             factors.append(decay_factor(rule.decay_method, age, rule.decay_param, windows))
         factors = np.array(factors, dtype=float)
         frames.append(
@@ -561,7 +559,6 @@ def score_contacts(
     config: Config,
     as_of: dt.date,
     model_id: str = "acquisition",
-    whole_days: bool = True,
 ) -> Scores:
     """Scores of a contact model as of `as_of`, shaped like `lead_scores` and
     `lead_score_breakdown`."""
@@ -600,7 +597,7 @@ def score_contacts(
     )
     signals = signals[signals["contact_id"].isin(population.index)]
 
-    occurrences = scored_occurrences(config, model_id, signals, as_of, whole_days)
+    occurrences = scored_occurrences(config, model_id, signals, as_of)
     breakdown = rule_breakdown(config, model_id, occurrences)
 
     # Dimension scores, total, grades.
