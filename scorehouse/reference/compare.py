@@ -49,6 +49,11 @@ def read_marts(db_path: Path, model_id: str = "acquisition") -> Marts:
     return Marts(scores, breakdown)
 
 
+def _short(value, width: int = 60) -> str:
+    text = str(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def _present(value) -> object:
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
@@ -105,7 +110,7 @@ class Comparison:
             )
             lines.append(f"    {'contact_id':<14} {'column':<18} {'marts':>22} {'reference':>22}")
             for contact, column, mart, ref in self.differences[:limit]:
-                lines.append(f"    {contact:<14} {column:<18} {mart!s:>22} {ref!s:>22}")
+                lines.append(f"    {contact:<14} {column:<18} {_short(mart):>22} {_short(ref):>22}")
         if self.breakdown_differences:
             lines.append(f"  {len(self.breakdown_differences)} breakdown value(s) differ:")
             for contact, rule, column, mart, ref in self.breakdown_differences[:limit]:
@@ -122,9 +127,7 @@ def _explain(contact: str, marts: Marts, reference: Scores) -> str:
     ref = reference.breakdown.loc[reference.breakdown["contact_id"] == contact, columns]
     both = mart.merge(ref, on="rule_id", how="outer", suffixes=("_marts", "_ref"))
     both = both.sort_values("rule_id")
-    shown = ["rule_id"] + [
-        f"{c}_{side}" for c in BREAKDOWN_NUMBERS[1:] for side in ("marts", "ref")
-    ]
+    shown = ["rule_id"] + [f"{c}_{side}" for c in BREAKDOWN_NUMBERS for side in ("marts", "ref")]
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         table = both[shown].to_string(index=False, float_format=lambda v: f"{v:.6f}")
     return f"  per-rule points of {contact} (marts vs reference):\n" + "\n".join(
