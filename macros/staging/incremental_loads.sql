@@ -1,37 +1,41 @@
 {#- Incremental processing by load. Every raw row carries the `_load_id` of the load that
     delivered it (see `scorehouse load --append`). An incremental model remembers the
-    highest `_load_id` it has processed (its watermark) and, on the next run, processes
-    only what later loads brought.
+    highest `_load_id` it has processed (its watermark, in `watermark_column`) and, on the
+    next run, processes only what later loads brought.
 
-    `load_watermark(upstream, own_watermark, own_rows)` returns that watermark, or none
-    when the model must be built from every upstream row: on its first build, on
-    --full-refresh, and when the upstream no longer holds the rows the model was built
-    from (a replacing load, or a rebuilt upstream model). In that last case the model's
-    rows are removed first, so the rebuild is exact, and a log line says so.
-    `own_rows` is the number of upstream rows the model's rows stand for. -#}
-{% macro load_watermark(upstream, own_watermark='max(_load_id)', own_rows='count(*)') -%}
+    `load_watermark(upstream, watermark_column, own_rows)` returns that watermark, or
+    none when the model must be built from every upstream row: on its first build, on
+    --full-refresh, when the upstream no longer holds the rows the model was built from
+    (a replacing load, or a rebuilt upstream model), and when the model was built by an
+    older version without the watermark column. In the last two cases the model's table
+    is dropped first, so that the rebuild is exact, and a log line says why.
+    `own_rows` counts the upstream rows the model's rows stand for. -#}
+{% macro load_watermark(upstream, watermark_column='_load_id', own_rows='count(*)') -%}
     {%- if not execute or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set own = run_query(
-        'select coalesce(' ~ own_watermark ~ ', -1), coalesce(' ~ own_rows ~ ', 0) from ' ~ this
-    ).rows[0] -%}
-    {%- set watermark = own[0] | int -%}
-    {%- set upstream_rows = run_query(
-        'select count(*) from ' ~ upstream ~ ' where _load_id <= ' ~ watermark
-    ).rows[0][0] | int -%}
-    {%- if upstream_rows != own[1] | int -%}
-        {{ log(
-            'scorehouse: ' ~ this.identifier ~ ' was built from ' ~ own[1] ~ ' rows of ' ~ upstream.identifier
-            ~ ' up to load ' ~ watermark ~ ', which now holds ' ~ upstream_rows
-            ~ ' (replaced or rebuilt): rebuilding it from every row', info=true
-        ) }}
-        {%- if flags.WHICH in ['run', 'build', 'retry'] -%}
-            {%- do run_query('truncate table ' ~ this) -%}
+    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- if watermark_column not in columns -%}
+        {%- set reason = 'has no column ' ~ watermark_column ~ ' (built by an older version)' -%}
+    {%- else -%}
+        {%- set own = run_query(
+            'select coalesce(max(' ~ watermark_column ~ '), -1), coalesce(' ~ own_rows ~ ', 0) from ' ~ this
+        ).rows[0] -%}
+        {%- set watermark = own[0] | int -%}
+        {%- set upstream_rows = run_query(
+            'select count(*) from ' ~ upstream ~ ' where _load_id <= ' ~ watermark
+        ).rows[0][0] | int -%}
+        {%- if upstream_rows == own[1] | int -%}
+            {{ return(watermark) }}
         {%- endif -%}
-        {{ return(none) }}
+        {%- set reason = 'was built from ' ~ own[1] ~ ' rows of ' ~ upstream.identifier ~ ' up to load '
+            ~ watermark ~ ', which now holds ' ~ upstream_rows ~ ' (replaced or rebuilt)' -%}
     {%- endif -%}
-    {{ return(watermark) }}
+    {{ log('scorehouse: ' ~ this.identifier ~ ' ' ~ reason ~ ': rebuilding it from every row', info=true) }}
+    {%- if flags.WHICH in ['run', 'build', 'retry'] -%}
+        {%- do adapter.drop_relation(load_relation(this)) -%}
+    {%- endif -%}
+    {{ return(none) }}
 {%- endmacro %}
 
 
@@ -103,7 +107,7 @@
     incremental run only the days chosen by days_to_reaggregate are rebuilt (the model's
     unique key is `activity_date`, so those days are replaced whole). -#}
 {% macro events_by_day(upstream, grain) -%}
-{%- set watermark = load_watermark(upstream, 'max(max_load_id)', 'sum(event_count)') -%}
+{%- set watermark = load_watermark(upstream, 'max_load_id', 'sum(event_count)') -%}
 {%- set days = days_to_reaggregate('cast(occurred_at as date)', upstream, watermark) -%}
 {%- do log_rows_processed(upstream, days) -%}
 with
