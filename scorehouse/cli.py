@@ -3,6 +3,8 @@
 scorehouse demo                        # generate + load + dbt build + publish + summary
 scorehouse generate --scale 1          # demo raw files into data/raw, truth into data/truth
 scorehouse load --input-dir DIR        # your own CSV/Parquet exports into the raw schema
+scorehouse load --append --input-dir D # add a daily increment to the raw tables
+scorehouse split --out D --first-day X # demo: a full export as base + daily increments
 scorehouse build --as-of 2026-11-01    # dbt build for one scoring date
 scorehouse run --as-of 2026-11-01      # the daily job: dbt build, then publish for BI
 scorehouse backfill --from D1 --to D2  # score history for past dates, then publish
@@ -81,6 +83,16 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_split(args: argparse.Namespace) -> int:
+    from scorehouse.increments import split_increments
+
+    counts = split_increments(Path(args.input_dir), Path(args.out), args.first_day, args.days)
+    for folder, tables in counts.items():
+        rows = ", ".join(f"{table} {n:,}" for table, n in tables.items())
+        print(f"{Path(args.out) / folder}: {rows}")
+    return 0
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from scorehouse.dbt import run_dbt
 
@@ -91,6 +103,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     from scorehouse.dbt import run_dbt
     from scorehouse.publish import publish
 
+    code = run_dbt(["source", "freshness"], project_dir=args.project_dir, db=args.db)
+    if code != 0:
+        print(
+            f"scorehouse: a raw source is stale or unreadable (dbt source freshness, exit {code});"
+            f" nothing was built and the publication at {args.published_db} was left as it was."
+            " Load fresh data, or set SCOREHOUSE_ENV=demo to only warn on stale data.",
+            file=sys.stderr,
+        )
+        return code
     code = run_dbt(
         ["build", *args.dbt_args], as_of=args.as_of, project_dir=args.project_dir, db=args.db
     )
@@ -219,6 +240,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from scorehouse.publish import publish
     from scorehouse.summary import format_summary, staging_summary
 
+    os.environ.setdefault("SCOREHOUSE_ENV", "demo")  # generated data: stale sources only warn
     out = Path(args.out)
     timings = {}
     start = time.monotonic()
@@ -289,6 +311,16 @@ def build_parser() -> argparse.ArgumentParser:
         "tables with no file are left as they are",
     )
     ld.set_defaults(func=cmd_load)
+
+    sp = sub.add_parser(
+        "split",
+        help="split a full export into a base export and daily increments (by day received)",
+    )
+    sp.add_argument("--input-dir", default=str(PROJECT_DIR / "data" / "raw"))
+    sp.add_argument("--out", required=True, help="new folder: base/ and one folder per day")
+    sp.add_argument("--first-day", type=dt.date.fromisoformat, required=True)
+    sp.add_argument("--days", type=int, default=1)
+    sp.set_defaults(func=cmd_split)
 
     bd = sub.add_parser(
         "build", help="dbt build for one scoring date (further arguments go to dbt build)"

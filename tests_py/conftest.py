@@ -27,6 +27,10 @@ PROJECT_PARTS = [
 ]
 DBT = str(Path(sys.executable).parent / "dbt")
 
+# Test data is loaded with fixed, old load times: stale sources only warn, as in the demo.
+# tests_py/test_gates.py sets production mode where it tests the freshness gate.
+os.environ.setdefault("SCOREHOUSE_ENV", "demo")
+
 
 def write_raw(folder: Path, tables: dict[str, list[dict]]) -> Path:
     """Write one CSV per contract table (header only when no rows are given)."""

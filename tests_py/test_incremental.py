@@ -6,16 +6,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
+from scorehouse.errors import ScorehouseError
+from scorehouse.increments import split_increments
 from tests_py.conftest import copy_project
 from tests_py.test_determinism import mart_digests
 
-EVENT_FILES = ("page_views", "email_events", "product_usage_events")
-CUTOFF = dt.datetime(2026, 10, 31)
+CUTOFF = dt.date(2026, 10, 30)
 DAILY_MODELS = ("int_page_views_daily", "int_email_events_daily", "int_usage_events_daily")
 
 
@@ -32,47 +32,23 @@ def write_rows(path: Path, header: list[str], rows: list[dict]) -> None:
         writer.writerows(rows)
 
 
-def parse(text: str) -> dt.datetime | None:
-    """A raw timestamp as naive UTC, or None when it does not parse (dirty rows)."""
-    try:
-        value = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    return value
-
-
-def split_at_cutoff(raw: Path, initial: Path, increment: Path) -> dict[str, int]:
-    """The full export before the cutoff day, and the day's increment: events received
-    that day (some of them late), plus 20 re-delivered page views and 10 page views held
-    back from 60 days earlier (later than any lookback)."""
-    shutil.copytree(raw, initial)
-    increment.mkdir()
-    appended = {}
-    for name in EVENT_FILES:
-        header, rows = read_rows(raw / f"{name}.csv")
-        before, day = [], []
-        for row in rows:
-            received = parse(row["received_at"]) or parse(row["occurred_at"])
-            if received is None or received < CUTOFF:
-                before.append(row)
-            elif received < CUTOFF + dt.timedelta(days=1):
-                day.append(row)
-        if name == "page_views":
-            day += before[-20:]  # re-delivered: duplicates of rows already loaded
-            old = [
-                r
-                for r in before
-                if (t := parse(r["occurred_at"])) and t.date() == (CUTOFF - dt.timedelta(60)).date()
-            ][:10]
-            assert len(old) == 10
-            before = [r for r in before if r not in old]
-            day += old
-        write_rows(initial / f"{name}.csv", header, before)
-        write_rows(increment / f"{name}.csv", header, day)
-        appended[name] = len(day)
-    return appended
+def split_at_cutoff(raw: Path, out: Path) -> tuple[Path, Path, dict[str, int]]:
+    """The base export before the cutoff day and the day's increment (`scorehouse split`:
+    events received that day, some of them late), plus 20 re-delivered page views and
+    10 page views held back from 60 days earlier, later than any lookback."""
+    counts = split_increments(raw, out, CUTOFF, days=1)
+    base, increment = out / "base", out / CUTOFF.isoformat()
+    header, before = read_rows(base / "page_views.csv")
+    _, day = read_rows(increment / "page_views.csv")
+    held_day = (CUTOFF - dt.timedelta(days=60)).isoformat()
+    held = [r for r in before if r["occurred_at"].startswith(held_day)][:10]
+    assert len(held) == 10
+    before = [r for r in before if r not in held]
+    write_rows(base / "page_views.csv", header, before)
+    write_rows(increment / "page_views.csv", header, day + before[-20:] + held)
+    appended = dict(counts[CUTOFF.isoformat()])
+    appended["page_views"] += 30
+    return base, increment, appended
 
 
 def processed(log: str) -> dict[str, tuple[int, int]]:
@@ -87,18 +63,18 @@ def table_digest(project, relation: str) -> list[tuple]:
 @pytest.fixture(scope="module")
 def incremental(tmp_path_factory, generated_raw):
     root = tmp_path_factory.mktemp("incremental")
-    appended = split_at_cutoff(generated_raw, root / "initial", root / "increment")
+    base, increment, appended = split_at_cutoff(generated_raw, root / "split")
     project = copy_project(root / "project")
-    project.load(root / "initial", loaded_at="2026-10-31 06:00:00")
-    project.dbt("build", as_of="2026-10-31")
-    project.load(root / "increment", loaded_at="2026-11-01 06:00:00", append=True)
-    result = project.dbt("build", as_of="2026-11-01")
+    project.load(base, loaded_at="2026-10-30 06:00:00")
+    project.dbt("build", as_of="2026-10-30")
+    project.load(increment, loaded_at="2026-10-31 06:00:00", append=True)
+    result = project.dbt("build", as_of="2026-10-31")
     incremental_state = {
         "marts": mart_digests(project),
         "daily": {m: table_digest(project, f"intermediate.{m}") for m in DAILY_MODELS},
         "history": table_digest(project, "marts.score_history"),
     }
-    project.dbt("build", "--full-refresh", as_of="2026-11-01")
+    project.dbt("build", "--full-refresh", as_of="2026-10-31")
     full_state = {
         "marts": mart_digests(project),
         "daily": {m: table_digest(project, f"intermediate.{m}") for m in DAILY_MODELS},
@@ -137,6 +113,32 @@ def test_re_delivered_events_are_duplicates_and_held_back_events_count(increment
     # The page views held back 60 days are in the daily aggregate of their own day.
     (old_day,) = project.query(
         "select count(*) from intermediate.int_page_views_daily "
-        "where activity_date = date '2026-09-01' and max_load_id = 2"
+        "where activity_date = date '2026-08-31' and max_load_id = 2"
     )
     assert old_day[0] >= 1
+
+
+def test_split_files_each_event_under_the_day_it_was_received(tmp_path, generated_raw):
+    import duckdb
+
+    counts = split_increments(generated_raw, tmp_path / "split", dt.date(2026, 10, 20), days=3)
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    total = con.execute(
+        f"select count(*) from read_csv('{generated_raw / 'page_views.csv'}', all_varchar=true)"
+    ).fetchone()[0]
+    after = con.execute(
+        f"select count(*) from read_csv('{generated_raw / 'page_views.csv'}', all_varchar=true) "
+        "where cast(coalesce(try_cast(received_at as timestamptz), try_cast(occurred_at as "
+        "timestamptz)) as date) > date '2026-10-22'"
+    ).fetchone()[0]
+    assert sum(folder["page_views"] for folder in counts.values()) + after == total
+    day = tmp_path / "split" / "2026-10-21" / "page_views.csv"
+    days = con.execute(
+        f"select distinct cast(try_cast(received_at as timestamptz) as date) "
+        f"from read_csv('{day}', all_varchar=true) where try_cast(received_at as timestamptz) "
+        "is not null"
+    ).fetchall()
+    assert days == [(dt.date(2026, 10, 21),)]
+    with pytest.raises(ScorehouseError, match="already exists"):
+        split_increments(generated_raw, tmp_path / "split", dt.date(2026, 10, 20))

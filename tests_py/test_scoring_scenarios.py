@@ -179,7 +179,7 @@ def test_stitched_visits_before_the_form_count_once_per_day(built):
     )
     # PV-1, PV-2 (its duplicate dropped) and the late PV-3; not PV-7, after the scoring date.
     assert occurrences == 3
-    ages = [12 - 10 / 24, 7 - 10 / 24, 4 - 10 / 24]  # days before 2026-11-01 00:00
+    ages = [12, 7, 4]  # whole days before 2026-11-01: every event of a day is as old as its day
     assert decayed == pytest.approx(sum(15 * 0.5 ** (a / 14) for a in ages), abs=1e-6)
 
 

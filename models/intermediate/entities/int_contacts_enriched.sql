@@ -46,6 +46,9 @@ enriched as (
         accounts.account_id,
         contacts.account_id as crm_account_id,
         contacts.email,
+        nullif(
+            trim({{ dbt.concat(["coalesce(contacts.first_name, '')", "' '", "coalesce(contacts.last_name, '')"]) }}), ''
+        ) as full_name,
         contacts.email_domain,
         case
             when email_domains.domain_type is not null then email_domains.domain_type

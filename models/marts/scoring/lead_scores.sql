@@ -107,6 +107,8 @@ final as (
                     'coalesce(qualified.qualifying_event_at, qualified.as_of_at)'
                 ) }}
         end as sla_due_at,
+        {{ personal_data('contacts.full_name') }} as contact_name,
+        {{ personal_data('contacts.email') }} as contact_email,
         cast(qualified.as_of_at as date) as scored_as_of
     from qualified
     inner join contacts

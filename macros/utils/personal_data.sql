@@ -1,0 +1,16 @@
+{#- A personal-data column for a BI-facing mart: the expression when var
+    `expose_personal_data` is true, null otherwise. Marts keep the column either way, so
+    their contract does not change; keys are CRM ids, never emails or names. -#}
+{% macro personal_data(expression) -%}
+    {%- set expose = var('expose_personal_data') -%}
+    {%- if expose is not boolean -%}
+        {{ exceptions.raise_compiler_error(
+            "var expose_personal_data must be true or false, got '" ~ expose ~ "'"
+        ) }}
+    {%- endif -%}
+    {%- if expose -%}
+        {{ expression }}
+    {%- else -%}
+        cast(null as {{ dbt.type_string() }})
+    {%- endif -%}
+{%- endmacro %}

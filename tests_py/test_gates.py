@@ -1,0 +1,153 @@
+"""Each quality gate catches what it guards, shown by feeding it bad data: a raw value out
+of range, a stale source, a mart column whose type changes. (An A1 share out of bounds
+and a score out of range: tests_py/test_checks.py.)"""
+
+from __future__ import annotations
+
+from tests_py.conftest import copy_project, write_raw
+
+AS_OF = "2026-11-01"
+ACCOUNT = {
+    "account_id": "ACC-1",
+    "account_name": "Gate Test Corp",
+    "domain": "gatetest.example",
+    "industry": "software",
+    "employee_count": "120",
+    "created_at": "2025-01-10 09:00:00",
+}
+
+
+def nps(response_id: str, score: str) -> dict:
+    return {
+        "nps_response_id": response_id,
+        "account_id": "ACC-1",
+        "score": score,
+        "responded_at": "2026-10-01 10:00:00",
+    }
+
+
+def test_a_raw_value_out_of_range_is_quarantined_not_scored(tmp_path):
+    project = copy_project(tmp_path / "p")
+    raw = write_raw(
+        project.path / "raw",
+        {"accounts": [ACCOUNT], "nps_responses": [nps("NPS-1", "11"), nps("NPS-2", "-1")]},
+    )
+    project.load(raw)
+    project.dbt(
+        "build",
+        "--select",
+        "+stg_support__nps_responses +stg_support__nps_responses_quarantine",
+        as_of=AS_OF,
+    )
+    assert project.query("select count(*) from staging.stg_support__nps_responses") == [(0,)]
+    assert sorted(
+        project.query(
+            "select nps_response_id, quarantine_reason from staging.stg_support__nps_responses_quarantine"
+        )
+    ) == [("NPS-1", "invalid_value"), ("NPS-2", "invalid_value")]
+
+
+def freshness(project, environment: str, monkeypatch):
+    monkeypatch.setenv("SCOREHOUSE_ENV", environment)
+    return project.dbt("source", "freshness", "--select", "source:crm.accounts", check=False)
+
+
+def test_a_stale_source_warns_on_demo_data_and_errors_in_production(tmp_path, monkeypatch):
+    project = copy_project(tmp_path / "p")
+    project.load(write_raw(project.path / "raw", {"accounts": [ACCOUNT]}), loaded_at="2020-01-01")
+    demo = freshness(project, "demo", monkeypatch)
+    assert demo.returncode == 0, demo.stdout[-3000:]
+    assert "WARN" in demo.stdout
+    production = freshness(project, "production", monkeypatch)
+    assert production.returncode != 0
+    assert "ERROR STALE" in production.stdout
+
+
+def test_fresh_data_passes_the_freshness_gate(tmp_path, monkeypatch):
+    import datetime as dt
+
+    project = copy_project(tmp_path / "p")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0).isoformat(sep=" ")
+    project.load(write_raw(project.path / "raw", {"accounts": [ACCOUNT]}), loaded_at=now)
+    result = freshness(project, "production", monkeypatch)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "PASS" in result.stdout
+
+
+def test_a_mart_column_type_change_breaks_the_contract(tmp_path):
+    project = copy_project(tmp_path / "p")
+    project.load(write_raw(project.path / "raw", {"accounts": [ACCOUNT]}))
+    mart = project.path / "models" / "marts" / "scoring" / "lead_scores.sql"
+    text = mart.read_text()
+    marker = "select * from final"
+    assert text.rstrip().endswith(marker), "lead_scores.sql should end with its final CTE"
+    mart.write_text(
+        text.rstrip()[: -len(marker)]
+        + "select * replace (cast(fit_score as varchar) as fit_score) from final\n"
+    )
+    result = project.dbt("build", "--select", "+lead_scores", as_of=AS_OF, check=False)
+    assert result.returncode != 0
+    assert "contract" in result.stdout.lower()
+    assert "fit_score" in result.stdout
+
+
+def test_scorehouse_run_stops_on_a_stale_source_in_production(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    project = copy_project(tmp_path / "p")
+    project.load(write_raw(project.path / "raw", {"accounts": [ACCOUNT]}), loaded_at="2020-01-01")
+    monkeypatch.setenv("SCOREHOUSE_ENV", "production")
+    published = tmp_path / "published.duckdb"
+    result = subprocess.run(
+        [sys.executable, "-m", "scorehouse.cli", "run", "--as-of", AS_OF]
+        + ["--db", str(project.db), "--published-db", str(published)]
+        + ["--project-dir", str(project.path), "--docs-dir", str(tmp_path / "quality")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode != 0
+    assert "stale" in result.stderr and "nothing was built" in result.stderr
+    assert not published.exists()
+    assert project.query(
+        "select count(*) from information_schema.tables where table_schema = 'marts'"
+    ) == [(0,)]
+
+
+def mart_text_values(project) -> list[str]:
+    columns = project.query(
+        "select table_name, column_name from information_schema.columns "
+        "where table_schema = 'marts' and data_type = 'VARCHAR'"
+    )
+    values = []
+    for table, column in columns:
+        values += [
+            row[0]
+            for row in project.query(
+                f'select distinct "{column}" from marts."{table}" where "{column}" is not null'
+            )
+        ]
+    return values
+
+
+def test_the_bi_marts_hold_no_email_or_name_unless_allowed(tmp_path, generated_raw):
+    project = copy_project(tmp_path / "p")
+    project.load(generated_raw)
+    project.dbt(
+        "build", "--indirect-selection", "cautious", "--select", "+lead_scores", as_of=AS_OF
+    )
+    assert not [v for v in mart_text_values(project) if "@" in v]
+    assert project.query(
+        "select count(*) from marts.lead_scores where contact_name is not null "
+        "or contact_email is not null"
+    ) == [(0,)]
+    settings = project.path / "dbt_project.yml"
+    text = settings.read_text()
+    assert "expose_personal_data: false" in text
+    settings.write_text(text.replace("expose_personal_data: false", "expose_personal_data: true"))
+    project.dbt("build", "--select", "lead_scores", as_of=AS_OF)
+    ((named, emails),) = project.query(
+        "select count(contact_name), count(contact_email) from marts.lead_scores"
+    )
+    assert named > 0 and emails > 0
