@@ -19,11 +19,12 @@ TEST_DB := $(TEST_DIR)/scorehouse.duckdb
 TEST_SCALE ?= 0.1
 SCALE ?= 1
 
-.PHONY: help setup demo test lint lint-sql lint-py dbt-test pytest lock clean
+.PHONY: help setup demo test lint lint-sql lint-py dbt-test pytest reference lock clean
 
 help:
 	@echo "make demo   set up, generate demo data, load it, dbt build, print a summary"
 	@echo "make test   lint (sqlfluff, ruff), dbt build with every test on a small dataset, pytest"
+	@echo "make reference   the Python reference of acquisition scoring against the marts"
 	@echo "make lock   re-resolve requirements.in into requirements.lock"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -65,6 +66,10 @@ dbt-test: setup
 
 pytest: setup
 	$(BIN)/pytest
+
+# Also part of `make test` (pytest runs tests_py/test_reference.py).
+reference: setup
+	$(BIN)/pytest -k reference
 
 lock:
 	$(PYTHON) -m venv /tmp/scorehouse-lock-venv
