@@ -142,3 +142,35 @@ def test_split_files_each_event_under_the_day_it_was_received(tmp_path, generate
     assert days == [(dt.date(2026, 10, 21),)]
     with pytest.raises(ScorehouseError, match="already exists"):
         split_increments(generated_raw, tmp_path / "split", dt.date(2026, 10, 20))
+
+
+def page_view(received: str, occurred: str) -> dict:
+    return {
+        "page_view_id": "PV-1",
+        "anonymous_id": "anon-1",
+        "url": "https://example.com/pricing",
+        "user_agent": "Mozilla/5.0",
+        "occurred_at": occurred,
+        "received_at": received,
+    }
+
+
+@pytest.mark.parametrize("append", [False, True], ids=["one load", "two loads"])
+def test_a_usable_copy_is_kept_when_the_first_copy_was_unusable(tmp_path, append):
+    from tests_py.conftest import write_raw
+
+    project = copy_project(tmp_path / "p")
+    broken = page_view("2026-10-02 10:00:00", "2026-12-25 09:00:00")  # in the future
+    good = page_view("2026-10-02 11:00:00", "2026-10-02 09:00:00")
+    if append:
+        project.load(write_raw(tmp_path / "one", {"page_views": [broken]}))
+        project.dbt("build", "--select", "base_marketing__page_views")
+        project.load(write_raw(tmp_path / "two", {"page_views": [good, good]}), append=True)
+    else:
+        project.load(write_raw(tmp_path / "one", {"page_views": [broken, good, good]}))
+    project.dbt("build", "--select", "base_marketing__page_views")
+    rows = project.query(
+        "select _load_id, _source_row, quarantine_reason from staging.base_marketing__page_views "
+        "order by _load_id, _source_row"
+    )
+    assert [r[2] for r in rows] == ["future_timestamp", None, "duplicate"], rows

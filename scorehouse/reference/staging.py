@@ -85,6 +85,15 @@ def first_reason(checks: list[tuple[str, pd.Series]], index: pd.Index) -> pd.Ser
     return reason
 
 
+def mark_duplicates(reason: pd.Series, keys: pd.Series, keep: str) -> pd.Series:
+    """`duplicate` for every usable row (no other reason) but the one kept per id: copies
+    with another problem do not count, so a usable later copy is not lost."""
+    usable = reason.isna()
+    duplicate = pd.Series(False, index=reason.index)
+    duplicate[usable] = copy_number(keys[usable], keep) > 1
+    return reason.where(~duplicate, "duplicate")
+
+
 @dataclass
 class Staged:
     """The staged rows of one raw table and the count of rows per quarantine reason."""
@@ -120,22 +129,22 @@ def stage_accounts(raw: pd.DataFrame, variables: dict) -> Staged:
         [
             ("missing_key", f["account_id"].isna()),
             ("unparseable_timestamp", is_unparseable(raw["created_at"], f["created_at"])),
-            ("missing_value", f["created_at"].isna()),
             (
                 "unparseable_value",
                 is_unparseable(raw["employee_count"], f["employee_count"])
                 | is_unparseable(raw["annual_revenue"], f["annual_revenue"]),
             ),
+            ("missing_value", f["created_at"].isna()),
             ("invalid_value", (f["employee_count"] < 0) | (f["annual_revenue"] < 0)),
             (
                 "internal_or_test",
                 contains_any(f["account_name"], variables["test_account_patterns"])
                 | f["account_domain"].isin(variables["internal_domains"]),
             ),
-            ("duplicate", copy_number(f["account_id"], "latest") > 1),
         ],
         f.index,
     )
+    reason = mark_duplicates(reason, f["account_id"], "latest")
     return _split(f, reason)
 
 
@@ -155,17 +164,17 @@ def stage_contacts(raw: pd.DataFrame, variables: dict) -> Staged:
         [
             ("missing_key", f["contact_id"].isna()),
             ("unparseable_timestamp", is_unparseable(raw["created_at"], f["created_at"])),
-            ("missing_value", f["created_at"].isna()),
             ("invalid_email", is_unparseable(raw["email"], f["email"])),
+            ("missing_value", f["created_at"].isna()),
             (
                 "internal_or_test",
                 f["email_domain"].isin(variables["internal_domains"])
                 | contains_any(f["email"], variables["test_account_patterns"]),
             ),
-            ("duplicate", copy_number(f["contact_id"], "latest") > 1),
         ],
         f.index,
     )
+    reason = mark_duplicates(reason, f["contact_id"], "latest")
     return _split(f, reason)
 
 
@@ -213,10 +222,10 @@ def stage_opportunities(raw: pd.DataFrame, variables: dict, loaded_at: dt.dateti
                 | ((stage != "open") & f["closed_at"].isna())
                 | (f["closed_at"] < f["created_at"]),
             ),
-            ("duplicate", copy_number(f["opportunity_id"], "latest") > 1),
         ],
         f.index,
     )
+    reason = mark_duplicates(reason, f["opportunity_id"], "latest")
     return _split(f, reason)
 
 
@@ -246,10 +255,10 @@ def stage_invoices(raw: pd.DataFrame) -> Staged:
                 f["invoice_date"].isna() | f["due_date"].isna() | f["invoice_amount"].isna(),
             ),
             ("invalid_value", (f["invoice_amount"] < 0) | (f["due_date"] < f["invoice_date"])),
-            ("duplicate", copy_number(f["invoice_id"], "latest") > 1),
         ],
         f.index,
     )
+    reason = mark_duplicates(reason, f["invoice_id"], "latest")
     return _split(f, reason)
 
 
@@ -279,10 +288,10 @@ def stage_page_views(raw: pd.DataFrame, variables: dict, loaded_at: dt.datetime)
                 _is_future(f["occurred_at"], loaded_at, variables["future_tolerance_hours"]),
             ),
             ("bot_traffic", contains_any(f["user_agent"], variables["bot_user_agent_patterns"])),
-            ("duplicate", copy_number(f["page_view_id"], "first") > 1),
         ],
         f.index,
     )
+    reason = mark_duplicates(reason, f["page_view_id"], "first")
     return _split(f, reason)
 
 
@@ -320,10 +329,10 @@ def stage_email_events(raw: pd.DataFrame, variables: dict, loaded_at: dt.datetim
             ),
             ("unknown_type", ~f["email_event_type"].isin(EMAIL_EVENT_TYPES)),
             ("invalid_value", f["bounce_type"].notna() & ~f["bounce_type"].isin(["hard", "soft"])),
-            ("duplicate", copy_number(f["email_event_id"], "first") > 1),
         ],
         f.index,
     )
+    reason = mark_duplicates(reason, f["email_event_id"], "first")
     return _split(f, reason)
 
 
@@ -357,10 +366,10 @@ def stage_form_submissions(raw: pd.DataFrame, variables: dict, loaded_at: dt.dat
             ),
             ("unknown_type", ~f["form_type"].isin(FORM_TYPES)),
             ("internal_or_test", email_domain(f["email"]).isin(variables["internal_domains"])),
-            ("duplicate", copy_number(f["form_submission_id"], "first") > 1),
         ],
         f.index,
     )
+    reason = mark_duplicates(reason, f["form_submission_id"], "first")
     return _split(f, reason)
 
 

@@ -23,14 +23,7 @@ parsed as (
     from source
 ),
 
-checked as (
-    select
-        *,
-        {{ copy_number('invoice_id', keep='latest') }} as copy_number
-    from parsed
-),
-
-reasoned as (
+judged as (
     select
         *,
         case
@@ -43,7 +36,23 @@ reasoned as (
             when {{ is_unparseable('raw_amount', 'invoice_amount') }} then 'unparseable_value'
             when invoice_date is null or due_date is null or invoice_amount is null then 'missing_value'
             when invoice_amount < 0 or due_date < invoice_date then 'invalid_value'
-            when copy_number > 1 then 'duplicate'
+        end as row_problem
+    from parsed
+),
+
+checked as (
+    select
+        *,
+        {{ copy_number('invoice_id', keep='latest', problem='row_problem') }} as copy_number
+    from judged
+),
+
+reasoned as (
+    select
+        *,
+        case
+            when row_problem is null and copy_number > 1 then 'duplicate'
+            else row_problem
         end as quarantine_reason
     from checked
 )

@@ -24,30 +24,39 @@ parsed as (
     from source
 ),
 
+judged as (
+    select
+        *,
+        case
+            when account_id is null then 'missing_key'
+            when {{ is_unparseable('raw_created_at', 'created_at') }} then 'unparseable_timestamp'
+            when
+                {{ is_unparseable('raw_employee_count', 'employee_count') }}
+                or {{ is_unparseable('raw_annual_revenue', 'annual_revenue') }}
+                then 'unparseable_value'
+            when created_at is null then 'missing_value'
+            when employee_count < 0 or annual_revenue < 0 then 'invalid_value'
+            when
+                {{ matches_any('account_name', var('test_account_patterns')) }}
+                or {{ in_list('account_domain', var('internal_domains')) }}
+                then 'internal_or_test'
+        end as row_problem
+    from parsed
+),
+
 checked as (
     select
         *,
-        {{ copy_number('account_id', keep='latest') }} as copy_number
-    from parsed
+        {{ copy_number('account_id', keep='latest', problem='row_problem') }} as copy_number
+    from judged
 ),
 
 reasoned as (
     select
         *,
         case
-            when account_id is null then 'missing_key'
-            when {{ is_unparseable('raw_created_at', 'created_at') }} then 'unparseable_timestamp'
-            when created_at is null then 'missing_value'
-            when
-                {{ is_unparseable('raw_employee_count', 'employee_count') }}
-                or {{ is_unparseable('raw_annual_revenue', 'annual_revenue') }}
-                then 'unparseable_value'
-            when employee_count < 0 or annual_revenue < 0 then 'invalid_value'
-            when
-                {{ matches_any('account_name', var('test_account_patterns')) }}
-                or {{ in_list('account_domain', var('internal_domains')) }}
-                then 'internal_or_test'
-            when copy_number > 1 then 'duplicate'
+            when row_problem is null and copy_number > 1 then 'duplicate'
+            else row_problem
         end as quarantine_reason
     from checked
 )

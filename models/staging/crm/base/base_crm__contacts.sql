@@ -24,27 +24,42 @@ parsed as (
     from source
 ),
 
+domained as (
+    select
+        *,
+        {{ email_domain('email') }} as email_domain
+    from parsed
+),
+
+judged as (
+    select
+        *,
+        case
+            when contact_id is null then 'missing_key'
+            when {{ is_unparseable('raw_created_at', 'created_at') }} then 'unparseable_timestamp'
+            when {{ is_unparseable('raw_email', 'email') }} then 'invalid_email'
+            when created_at is null then 'missing_value'
+            when
+                {{ in_list('email_domain', var('internal_domains')) }}
+                or {{ matches_any('email', var('test_account_patterns')) }}
+                then 'internal_or_test'
+        end as row_problem
+    from domained
+),
+
 checked as (
     select
         *,
-        {{ email_domain('email') }} as email_domain,
-        {{ copy_number('contact_id', keep='latest') }} as copy_number
-    from parsed
+        {{ copy_number('contact_id', keep='latest', problem='row_problem') }} as copy_number
+    from judged
 ),
 
 reasoned as (
     select
         *,
         case
-            when contact_id is null then 'missing_key'
-            when {{ is_unparseable('raw_created_at', 'created_at') }} then 'unparseable_timestamp'
-            when created_at is null then 'missing_value'
-            when {{ is_unparseable('raw_email', 'email') }} then 'invalid_email'
-            when
-                {{ in_list('email_domain', var('internal_domains')) }}
-                or {{ matches_any('email', var('test_account_patterns')) }}
-                then 'internal_or_test'
-            when copy_number > 1 then 'duplicate'
+            when row_problem is null and copy_number > 1 then 'duplicate'
+            else row_problem
         end as quarantine_reason
     from checked
 )

@@ -24,14 +24,7 @@ parsed as (
     from source
 ),
 
-checked as (
-    select
-        *,
-        {{ copy_number('opportunity_id', keep='latest') }} as copy_number
-    from parsed
-),
-
-reasoned as (
+judged as (
     select
         *,
         case
@@ -54,7 +47,23 @@ reasoned as (
                 or (opportunity_stage <> 'open' and closed_at is null)
                 or closed_at < created_at
                 then 'invalid_value'
-            when copy_number > 1 then 'duplicate'
+        end as row_problem
+    from parsed
+),
+
+checked as (
+    select
+        *,
+        {{ copy_number('opportunity_id', keep='latest', problem='row_problem') }} as copy_number
+    from judged
+),
+
+reasoned as (
+    select
+        *,
+        case
+            when row_problem is null and copy_number > 1 then 'duplicate'
+            else row_problem
         end as quarantine_reason
     from checked
 )

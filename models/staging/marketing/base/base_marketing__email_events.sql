@@ -31,14 +31,7 @@ parsed as (
     from source
 ),
 
-checked as (
-    select
-        *,
-        {{ copy_number('email_event_id') }} + {{ earlier_copies('email_event_id', watermark) }} as copy_number
-    from parsed
-),
-
-reasoned as (
+judged as (
     select
         *,
         case
@@ -56,7 +49,24 @@ reasoned as (
             when
                 bounce_type is not null and not {{ in_list('bounce_type', ['hard', 'soft']) }}
                 then 'invalid_value'
-            when copy_number > 1 then 'duplicate'
+        end as row_problem
+    from parsed
+),
+
+checked as (
+    select
+        *,
+        {{ copy_number('email_event_id', problem='row_problem') }}
+        + {{ earlier_copies('email_event_id', watermark) }} as copy_number
+    from judged
+),
+
+reasoned as (
+    select
+        *,
+        case
+            when row_problem is null and copy_number > 1 then 'duplicate'
+            else row_problem
         end as quarantine_reason
     from checked
 )

@@ -23,14 +23,7 @@ parsed as (
     from source
 ),
 
-checked as (
-    select
-        *,
-        {{ copy_number('form_submission_id') }} as copy_number
-    from parsed
-),
-
-reasoned as (
+judged as (
     select
         *,
         case
@@ -46,7 +39,23 @@ reasoned as (
                 not {{ in_list('form_type', ['demo_request', 'contact', 'newsletter', 'content_download', 'webinar']) }}
                 then 'unknown_type'
             when {{ in_list(email_domain('email'), var('internal_domains')) }} then 'internal_or_test'
-            when copy_number > 1 then 'duplicate'
+        end as row_problem
+    from parsed
+),
+
+checked as (
+    select
+        *,
+        {{ copy_number('form_submission_id', problem='row_problem') }} as copy_number
+    from judged
+),
+
+reasoned as (
+    select
+        *,
+        case
+            when row_problem is null and copy_number > 1 then 'duplicate'
+            else row_problem
         end as quarantine_reason
     from checked
 )

@@ -31,14 +31,7 @@ parsed as (
     from source
 ),
 
-checked as (
-    select
-        *,
-        {{ copy_number('page_view_id') }} + {{ earlier_copies('page_view_id', watermark) }} as copy_number
-    from parsed
-),
-
-reasoned as (
+judged as (
     select
         *,
         case
@@ -50,7 +43,24 @@ reasoned as (
             when occurred_at is null or page_url is null then 'missing_value'
             when {{ is_future('occurred_at') }} then 'future_timestamp'
             when {{ matches_any('user_agent', var('bot_user_agent_patterns')) }} then 'bot_traffic'
-            when copy_number > 1 then 'duplicate'
+        end as row_problem
+    from parsed
+),
+
+checked as (
+    select
+        *,
+        {{ copy_number('page_view_id', problem='row_problem') }}
+        + {{ earlier_copies('page_view_id', watermark) }} as copy_number
+    from judged
+),
+
+reasoned as (
+    select
+        *,
+        case
+            when row_problem is null and copy_number > 1 then 'duplicate'
+            else row_problem
         end as quarantine_reason
     from checked
 )

@@ -30,14 +30,7 @@ parsed as (
     from source
 ),
 
-checked as (
-    select
-        *,
-        {{ copy_number('usage_event_id') }} + {{ earlier_copies('usage_event_id', watermark) }} as copy_number
-    from parsed
-),
-
-reasoned as (
+judged as (
     select
         *,
         case
@@ -53,7 +46,24 @@ reasoned as (
                     'login', 'feature_used', 'report_created', 'invite_sent', 'integration_connected', 'export'
                 ]) }}
                 then 'unknown_type'
-            when copy_number > 1 then 'duplicate'
+        end as row_problem
+    from parsed
+),
+
+checked as (
+    select
+        *,
+        {{ copy_number('usage_event_id', problem='row_problem') }}
+        + {{ earlier_copies('usage_event_id', watermark) }} as copy_number
+    from judged
+),
+
+reasoned as (
+    select
+        *,
+        case
+            when row_problem is null and copy_number > 1 then 'duplicate'
+            else row_problem
         end as quarantine_reason
     from checked
 )

@@ -20,14 +20,7 @@ parsed as (
     from source
 ),
 
-checked as (
-    select
-        *,
-        {{ copy_number('nps_response_id', keep='latest') }} as copy_number
-    from parsed
-),
-
-reasoned as (
+judged as (
     select
         *,
         case
@@ -37,7 +30,23 @@ reasoned as (
             when responded_at is null or nps_score is null then 'missing_value'
             when {{ is_future('responded_at') }} then 'future_timestamp'
             when nps_score < 0 or nps_score > 10 then 'invalid_value'
-            when copy_number > 1 then 'duplicate'
+        end as row_problem
+    from parsed
+),
+
+checked as (
+    select
+        *,
+        {{ copy_number('nps_response_id', keep='latest', problem='row_problem') }} as copy_number
+    from judged
+),
+
+reasoned as (
+    select
+        *,
+        case
+            when row_problem is null and copy_number > 1 then 'duplicate'
+            else row_problem
         end as quarantine_reason
     from checked
 )

@@ -23,14 +23,7 @@ parsed as (
     from source
 ),
 
-checked as (
-    select
-        *,
-        {{ copy_number('ticket_id', keep='latest') }} as copy_number
-    from parsed
-),
-
-reasoned as (
+judged as (
     select
         *,
         case
@@ -44,7 +37,23 @@ reasoned as (
             when {{ is_future('opened_at') }} or {{ is_future('resolved_at') }} then 'future_timestamp'
             when not {{ in_list('ticket_priority', ['low', 'normal', 'high', 'urgent']) }} then 'unknown_type'
             when resolved_at < opened_at then 'invalid_value'
-            when copy_number > 1 then 'duplicate'
+        end as row_problem
+    from parsed
+),
+
+checked as (
+    select
+        *,
+        {{ copy_number('ticket_id', keep='latest', problem='row_problem') }} as copy_number
+    from judged
+),
+
+reasoned as (
+    select
+        *,
+        case
+            when row_problem is null and copy_number > 1 then 'duplicate'
+            else row_problem
         end as quarantine_reason
     from checked
 )
