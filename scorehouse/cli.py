@@ -3,6 +3,7 @@
 scorehouse demo                        # generate + load + dbt build + publish + summary
 scorehouse generate --scale 1          # demo raw files into data/raw, truth into data/truth
 scorehouse load --input-dir DIR        # your own CSV/Parquet exports into the raw schema
+scorehouse copy-raw --to postgres      # the loaded raw schema into PostgreSQL (or spark)
 scorehouse build --as-of 2026-11-01    # dbt build for one scoring date
 scorehouse run --as-of 2026-11-01      # the daily job: dbt build, then publish for BI
 scorehouse backfill --from D1 --to D2  # score history for past dates, then publish
@@ -77,6 +78,15 @@ def cmd_load(args: argparse.Namespace) -> int:
         print(f"{result.table:<24} {result.rows:>10,} rows  from {result.file or '-'}")
         for note in result.notes:
             print(f"{'':<24}   note: {note}")
+    return 0
+
+
+def cmd_copy_raw(args: argparse.Namespace) -> int:
+    from scorehouse.engines import copy_raw
+
+    copied = copy_raw(args.to, Path(args.db), raw_schema=args.raw_schema)
+    for table in copied:
+        print(f"{table.table:<24} {table.rows:>10,} rows  copied to {args.to}")
     return 0
 
 
@@ -282,6 +292,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="load time to stamp on the rows (UTC, ISO 8601); default: now",
     )
     ld.set_defaults(func=cmd_load)
+
+    cp = sub.add_parser(
+        "copy-raw",
+        help="copy the loaded raw schema from the DuckDB warehouse into PostgreSQL or Spark",
+    )
+    cp.add_argument("--to", choices=["postgres", "spark"], required=True)
+    cp.add_argument("--db", default=str(default_db()), help="the DuckDB warehouse to copy from")
+    cp.add_argument("--raw-schema", default="raw")
+    cp.set_defaults(func=cmd_copy_raw)
 
     bd = sub.add_parser(
         "build", help="dbt build for one scoring date (further arguments go to dbt build)"

@@ -8,7 +8,7 @@
 {%- endmacro %}
 
 {% macro postgres__format_points(points) -%}
-    trim(to_char({{ points }}, 'SG99999990.0'))
+    to_char({{ points }}, 'FMSG99999990.0')
 {%- endmacro %}
 
 {% macro spark__format_points(points) -%}
