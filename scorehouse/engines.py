@@ -159,7 +159,9 @@ def spark_session():
     builder = SparkSession.builder.master("local[*]").appName("scorehouse-copy-raw")
     for key, value in spark_settings(folder).items():
         builder = builder.config(key, value)
-    return builder.enableHiveSupport().getOrCreate()
+    spark = builder.enableHiveSupport().getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
 
 
 def spark_settings(folder: Path) -> dict[str, str]:
@@ -173,6 +175,7 @@ def spark_settings(folder: Path) -> dict[str, str]:
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": os.environ.get("SCOREHOUSE_SPARK_PARTITIONS", "4"),
         "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
     }
 
 

@@ -13,6 +13,8 @@
     (cast({{ dbt.datediff(occurred_at, as_of, 'second') }} as real) / cast(86400 as real))
 {%- endmacro %}
 
+{#- Spark's optimizer drops a long-to-float cast under a wider cast (it takes it for a
+    widening), so the rounded seconds go through a float addition it keeps. #}
 {% macro spark__age_in_days(occurred_at, as_of) -%}
-    cast(cast({{ dbt.datediff(occurred_at, as_of, 'second') }} as float) / 86400 as float)
+    cast((cast({{ dbt.datediff(occurred_at, as_of, 'second') }} as float) + cast(0 as float)) / 86400 as float)
 {%- endmacro %}

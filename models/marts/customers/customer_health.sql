@@ -79,14 +79,11 @@ final as (
         model_id,
         value_tier,
         nullif(
-            rtrim(
-                {{ dbt.concat([
-                    "coalesce(usage_flag || '; ', '')",
-                    "coalesce(relationship_flag || '; ', '')",
-                    "coalesce(payment_flag || '; ', '')",
-                ]) }},
-                '; '
-            ),
+            {{ rtrim_chars(dbt.concat([
+                "coalesce(usage_flag || '; ', '')",
+                "coalesce(relationship_flag || '; ', '')",
+                "coalesce(payment_flag || '; ', '')",
+            ]), "'; '") }},
             ''
         ) as risk_reasons,
         financial_score,
