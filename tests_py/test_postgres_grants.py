@@ -3,7 +3,8 @@
 Runs against the PostgreSQL that the environment names (SCOREHOUSE_PG_HOST, _PORT,
 _USER, _PASSWORD, _DBNAME, as in profiles.yml) once the project is built there:
 `make test-postgres` starts one, builds and runs this file. Skipped when no PostgreSQL
-answers. The BI role logs in as SCOREHOUSE_PG_BI_USER (default `bi_reader`, the var
+answers, unless SCOREHOUSE_PG_REQUIRED=1 (as in `make test-postgres`): then it fails.
+The BI role logs in as SCOREHOUSE_PG_BI_USER (default `bi_reader`, the var
 `bi_reader_role`) with SCOREHOUSE_PG_BI_PASSWORD.
 """
 
@@ -26,6 +27,8 @@ def bi_connection():
     try:
         connect_postgres().close()
     except ScorehouseError as exc:
+        if os.environ.get("SCOREHOUSE_PG_REQUIRED") == "1":
+            raise
         pytest.skip(f"no PostgreSQL to test the grants on: {exc}")
     con = connect_postgres(user=BI_USER, password=os.environ.get("SCOREHOUSE_PG_BI_PASSWORD", ""))
     con.autocommit = True
