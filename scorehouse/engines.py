@@ -53,7 +53,10 @@ def _open_duckdb(db_path: Path, raw_schema: str, contract: dict[str, Table]):
         raise ScorehouseError(
             f"{db_path}: no DuckDB warehouse; run `scorehouse load` first (or set SCOREHOUSE_DB)"
         )
-    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error as exc:
+        raise ScorehouseError(f"{db_path}: cannot be opened ({exc})") from exc
     found = {
         row[0]
         for row in con.execute(
