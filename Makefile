@@ -19,11 +19,13 @@ TEST_DB := $(TEST_DIR)/scorehouse.duckdb
 TEST_SCALE ?= 0.1
 SCALE ?= 1
 
-.PHONY: help setup demo test lint lint-sql lint-py dbt-test pytest reference lock clean
+.PHONY: help setup demo test lint lint-sql lint-py dbt-test pytest reference test-postgres test-spark lock clean
 
 help:
 	@echo "make demo   set up, generate demo data, load it, dbt build, print a summary"
-	@echo "make test   lint (sqlfluff, ruff), dbt build with every test on a small dataset, pytest"
+	@echo "make test   lint (sqlfluff, ruff), dbt build with every test on a small dataset, pytest,"
+	@echo "            then the same build on PostgreSQL and on Spark, compared with DuckDB's"
+	@echo "make test-postgres / make test-spark   one engine's build (after make dbt-test)"
 	@echo "make reference   the Python reference of acquisition scoring against the marts"
 	@echo "make lock   re-resolve requirements.in into requirements.lock"
 
@@ -40,7 +42,7 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/scorehouse demo --scale $(SCALE)
 
-test: setup lint dbt-test pytest
+test: setup lint dbt-test pytest test-postgres test-spark
 
 # The pre-commit hooks (.pre-commit-config.yaml) on every file: ruff, sqlfluff, dbt parse.
 lint: setup
@@ -70,6 +72,15 @@ pytest: setup
 # Also part of `make test` (pytest runs tests_py/test_reference.py).
 reference: setup
 	$(BIN)/pytest -k reference
+
+# The same build on the other engines, from the raw tables of $(TEST_DB) (make dbt-test),
+# with the marts compared with DuckDB's. PostgreSQL: a throw-away cluster in
+# $(TEST_DIR)/pg. Spark: a local session, metastore in $(TEST_DIR)/spark.
+test-postgres: setup
+	TEST_DB=$(TEST_DB) .ci/test-postgres
+
+test-spark: setup
+	TEST_DB=$(TEST_DB) .ci/test-spark
 
 lock:
 	$(PYTHON) -m venv /tmp/scorehouse-lock-venv

@@ -5,6 +5,8 @@ scorehouse generate --scale 1          # demo raw files into data/raw, truth int
 scorehouse load --input-dir DIR        # your own CSV/Parquet exports into the raw schema
 scorehouse load --append --input-dir D # add a daily increment to the raw tables
 scorehouse split --out D --first-day X # demo: a full export as base + daily increments
+scorehouse copy-raw --to postgres      # the loaded raw schema into PostgreSQL (or spark)
+scorehouse crosscheck --with postgres  # the marts of DuckDB and another engine, compared
 scorehouse build --as-of 2026-11-01    # dbt build for one scoring date
 scorehouse run --as-of 2026-11-01      # the daily job: dbt build, then publish for BI
 scorehouse backfill --from D1 --to D2  # score history for past dates, then publish
@@ -90,6 +92,33 @@ def cmd_split(args: argparse.Namespace) -> int:
     for folder, tables in counts.items():
         rows = ", ".join(f"{table} {n:,}" for table, n in tables.items())
         print(f"{Path(args.out) / folder}: {rows}")
+    return 0
+
+
+def cmd_copy_raw(args: argparse.Namespace) -> int:
+    from scorehouse.engines import copy_raw
+
+    copied = copy_raw(args.to, Path(args.db), raw_schema=args.raw_schema)
+    for table in copied:
+        print(f"{table.table:<24} {table.rows:>10,} rows  copied to {args.to}")
+    return 0
+
+
+def cmd_crosscheck(args: argparse.Namespace) -> int:
+    from scorehouse.crosscheck import crosscheck
+
+    engines = list(dict.fromkeys(args.engines))
+    problems = crosscheck(Path(args.db), engines)
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+    if problems:
+        print(
+            f"scorehouse: the marts differ between duckdb and {', '.join(engines)} "
+            f"({len(problems)} difference(s) listed)",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"every published mart is equal on duckdb and {', '.join(engines)}")
     return 0
 
 
@@ -321,6 +350,25 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--first-day", type=dt.date.fromisoformat, required=True)
     sp.add_argument("--days", type=int, default=1)
     sp.set_defaults(func=cmd_split)
+
+    cp = sub.add_parser(
+        "copy-raw",
+        help="copy the loaded raw schema from the DuckDB warehouse into PostgreSQL or Spark",
+    )
+    cp.add_argument("--to", choices=["postgres", "spark"], required=True)
+    cp.add_argument("--db", default=str(default_db()), help="the DuckDB warehouse to copy from")
+    cp.add_argument("--raw-schema", default="raw")
+    cp.set_defaults(func=cmd_copy_raw)
+
+    cc = sub.add_parser(
+        "crosscheck",
+        help="compare the published marts of DuckDB with those of PostgreSQL and/or Spark",
+    )
+    cc.add_argument(
+        "--with", dest="engines", action="append", choices=["postgres", "spark"], required=True
+    )
+    cc.add_argument("--db", default=str(default_db()), help="the DuckDB warehouse (reference)")
+    cc.set_defaults(func=cmd_crosscheck)
 
     bd = sub.add_parser(
         "build", help="dbt build for one scoring date (further arguments go to dbt build)"

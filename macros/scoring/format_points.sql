@@ -8,9 +8,12 @@
 {%- endmacro %}
 
 {% macro postgres__format_points(points) -%}
-    trim(to_char({{ points }}, 'SG99999990.0'))
+    to_char({{ points }}, 'FMSG99999990.0')
 {%- endmacro %}
 
+{#- Not `format_string`: Java rounds the shortest decimal form half up (0.35 gives +0.4),
+    where DuckDB and PostgreSQL round the exact binary value half to even (+0.3), as
+    Java's DecimalFormat behind `format_number` does. #}
 {% macro spark__format_points(points) -%}
-    format_string('%+.1f', {{ points }})
+    format_number({{ points }}, '+0.0;-0.0')
 {%- endmacro %}

@@ -43,11 +43,10 @@
     a daily run's cost follows the new data. `condition` selects the processed rows. -#}
 {% macro log_rows_processed(upstream, condition='true') -%}
     {%- if execute and flags.WHICH in ['run', 'build', 'retry'] -%}
-        {%- set counts = run_query(
-            'select count(case when ' ~ condition ~ ' then 1 end), count(*) from ' ~ upstream
-        ).rows[0] -%}
+        {%- set processed = run_query('select count(*) from ' ~ upstream ~ ' where ' ~ condition).rows[0][0] -%}
+        {%- set total = run_query('select count(*) from ' ~ upstream).rows[0][0] -%}
         {{ log(
-            'scorehouse: rows processed: ' ~ this.identifier ~ ' ' ~ counts[0] ~ ' of ' ~ counts[1]
+            'scorehouse: rows processed: ' ~ this.identifier ~ ' ' ~ processed ~ ' of ' ~ total
             ~ ' rows of ' ~ upstream.identifier, info=true
         ) }}
     {%- endif -%}
@@ -108,9 +107,10 @@
 
 {#- The body of a daily event aggregate: staged events of `upstream` counted per day and
     `grain` columns, with the first and last event time and the highest `_load_id`. On an
-    incremental run only the days chosen by days_to_reaggregate are rebuilt (the model's
-    unique key is `activity_date`, so those days are replaced whole). -#}
+    incremental run only the days chosen by days_to_reaggregate are rebuilt, and replaced
+    whole (replace_dates_config on `activity_date`, last in the select for Spark). -#}
 {% macro events_by_day(upstream, grain) -%}
+{{ replace_dates_config('activity_date') }}
 {%- set watermark = load_watermark(upstream, 'max_load_id', 'sum(event_count)') -%}
 {%- set days = days_to_reaggregate('cast(occurred_at as date)', upstream, watermark) -%}
 {%- do log_rows_processed(upstream, days) -%}
@@ -123,14 +123,14 @@ events as (
 
 daily as (
     select
-        cast(occurred_at as date) as activity_date,
         {%- for column in grain %}
             {{ column }},
         {%- endfor %}
         count(*) as event_count,
         min(occurred_at) as first_occurred_at,
         max(occurred_at) as last_occurred_at,
-        max(_load_id) as max_load_id
+        max(_load_id) as max_load_id,
+        cast(occurred_at as date) as activity_date
     from events
     group by cast(occurred_at as date), {{ grain | join(', ') }}
 )

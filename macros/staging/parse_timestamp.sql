@@ -11,3 +11,20 @@
 {% macro duckdb__parse_timestamp(column) -%}
     cast(try_cast({{ scorehouse.clean_text(column) }} as timestamptz) at time zone 'UTC' as timestamp)
 {%- endmacro %}
+
+{#- Text with an offset goes through timestamptz and back to UTC; text without one is
+    read as it is, whatever the session's time zone. #}
+{% macro postgres__parse_timestamp(column) -%}
+    {%- set text = scorehouse.clean_text(column) -%}
+    case
+        when {{ text }} ~ ':[0-9]{2}([.][0-9]+)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'
+            then {{ scorehouse.try_cast(text, 'timestamptz') }} at time zone 'UTC'
+        else {{ scorehouse.try_cast(text, 'timestamp') }}
+    end
+{%- endmacro %}
+
+{#- Spark reads an offset itself; text without one is read in the session's time zone,
+    which the `spark` target sets to UTC. #}
+{% macro spark__parse_timestamp(column) -%}
+    {{ scorehouse.try_cast(scorehouse.clean_text(column), 'timestamp') }}
+{%- endmacro %}

@@ -2,5 +2,5 @@
     One row per day, account, user, event and feature.
     A run re-aggregates only the days new loads touched and the last
     `event_lookback_days` days, so it equals a full rebuild (macro events_by_day;
-    incremental settings for the folder in dbt_project.yml). -#}
+    replace_dates_config). -#}
 {{ events_by_day(ref('stg_product__usage_events'), ['account_id', 'contact_id', 'usage_event_name', 'feature_name']) }}

@@ -1,15 +1,11 @@
 {#- The scores of one scoring date, appended to the history: one row per entity, model
     and date, from the BI marts. Each run replaces its own date exactly (delete+insert
     on `as_of_date`), so re-running a date changes nothing and a backfill can run dates
-    in any order. `full_refresh=false`: a --full-refresh rebuilds everything else but
-    never erases the history. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key='as_of_date',
-    on_schema_change='fail',
-    full_refresh=false,
-) }}
+    in any order (on Spark: insert_overwrite of the date's partition, see macro
+    `replace_dates_config`). `full_refresh=false`: a --full-refresh rebuilds everything
+    else but never erases the history. -#}
+{{ replace_dates_config('as_of_date') }}
+{{ config(on_schema_change='fail', full_refresh=false) }}
 
 with
 

@@ -61,7 +61,7 @@ flagged as (
         health.total_score as health_score,
         expansion.total_score as expansion_score,
         metrics.arr,
-        metrics.usage_trend_pct,
+        cast(metrics.usage_trend_pct as {{ type_double() }}) as usage_trend_pct,
         metrics.latest_nps,
         metrics.open_escalations,
         coalesce(expansion.total_score >= {{ var('expansion_signal_min_score') }}, false) as has_expansion_signal,
@@ -79,14 +79,11 @@ final as (
         model_id,
         value_tier,
         nullif(
-            rtrim(
-                {{ dbt.concat([
-                    "coalesce(usage_flag || '; ', '')",
-                    "coalesce(relationship_flag || '; ', '')",
-                    "coalesce(payment_flag || '; ', '')",
-                ]) }},
-                '; '
-            ),
+            {{ rtrim_chars(dbt.concat([
+                "coalesce(usage_flag || '; ', '')",
+                "coalesce(relationship_flag || '; ', '')",
+                "coalesce(payment_flag || '; ', '')",
+            ]), "'; '") }},
             ''
         ) as risk_reasons,
         financial_score,

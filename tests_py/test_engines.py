@@ -1,0 +1,103 @@
+"""Copying raw data to other engines, and the cross-engine comparison of the marts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+
+import pytest
+
+from scorehouse.crosscheck import Mart, compare_marts, mart_keys
+from scorehouse.engines import copy_raw
+from scorehouse.errors import ScorehouseError
+from scorehouse.publish import BI_MARTS
+
+KEYS = {"lead_scores": ["contact_id", "model_id"]}
+COLUMNS = ["contact_id", "model_id", "lead_grade", "total_score", "is_mql", "scored_as_of"]
+DAY = dt.date(2026, 11, 1)
+
+
+def marts(*rows: tuple) -> dict[str, Mart]:
+    return {"lead_scores": Mart(list(COLUMNS), list(rows))}
+
+
+REFERENCE = marts(
+    ("C1", "acquisition", "A1", 80.123456, True, DAY),
+    ("C2", "acquisition", "D4", 0.0, False, DAY),
+)
+
+
+def test_equal_marts_and_tiny_float_noise_pass():
+    other = marts(
+        ("C2", "acquisition", "D4", 0.0, False, DAY),
+        ("C1", "acquisition", "A1", 80.123456 + 1e-12, True, DAY),
+    )
+    assert compare_marts(REFERENCE, other, KEYS) == []
+
+
+@pytest.mark.parametrize(
+    ("changed", "expected"),
+    [
+        (("C1", "acquisition", "A1", 80.123457, True, DAY), "total_score is 80.123456"),
+        (("C1", "acquisition", "A2", 80.123456, True, DAY), "lead_grade is 'A1'"),
+        (("C1", "acquisition", "A1", 80.123456, False, DAY), "is_mql is True"),
+        (("C1", "acquisition", "A1", None, True, DAY), "total_score is 80.123456"),
+        (("C9", "acquisition", "A1", 80.123456, True, DAY), "key(s) only on"),
+    ],
+)
+def test_a_difference_is_reported(changed, expected):
+    other = marts(changed, ("C2", "acquisition", "D4", 0.0, False, DAY))
+    problems = compare_marts(REFERENCE, other, KEYS, names=("duckdb", "spark"))
+    assert problems and expected in "\n".join(problems)
+
+
+def test_missing_rows_repeated_keys_and_columns_are_reported():
+    repeated = marts(*REFERENCE["lead_scores"].rows, REFERENCE["lead_scores"].rows[0])
+    assert "repeats a key" in "\n".join(compare_marts(REFERENCE, repeated, KEYS))
+    fewer = marts(REFERENCE["lead_scores"].rows[0])
+    assert "only on reference" in "\n".join(compare_marts(REFERENCE, fewer, KEYS))
+    renamed = {"lead_scores": Mart(COLUMNS[:-1] + ["as_of"], REFERENCE["lead_scores"].rows)}
+    assert "columns differ" in "\n".join(compare_marts(REFERENCE, renamed, KEYS))
+    assert "missing on other" in "\n".join(compare_marts(REFERENCE, {}, KEYS))
+
+
+def test_every_published_mart_has_a_key():
+    keys = mart_keys()
+    assert list(keys) == list(BI_MARTS)
+    assert keys["lead_scores"] == ["contact_id", "model_id"]
+
+
+def test_copy_raw_needs_a_loaded_warehouse(tmp_path):
+    with pytest.raises(ScorehouseError, match="no DuckDB warehouse; run `scorehouse load` first"):
+        copy_raw("postgres", tmp_path / "missing.duckdb")
+
+
+def test_copy_raw_names_the_postgres_it_cannot_reach(tmp_path, monkeypatch):
+    import duckdb
+
+    from scorehouse.contract import load_contract
+
+    db = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create schema raw")
+    for table in load_contract().values():
+        columns = ", ".join(f'"{c}" varchar' for c in table.column_names)
+        con.execute(
+            f'create table raw."{table.name}" ({columns}, _loaded_at timestamp, '
+            "_source_file varchar, _source_row bigint)"
+        )
+    con.close()
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("SCOREHOUSE_PG_PORT", str(port))
+    with pytest.raises(ScorehouseError, match=f"cannot connect to PostgreSQL .*127.0.0.1:{port}"):
+        copy_raw("postgres", db)
+    monkeypatch.setenv("SCOREHOUSE_PG_PORT", "five")
+    with pytest.raises(ScorehouseError, match="SCOREHOUSE_PG_PORT must be a port number"):
+        copy_raw("postgres", db)
+
+
+def test_copy_raw_refuses_an_unknown_engine(tmp_path):
+    with pytest.raises(ScorehouseError, match="unknown engine 'oracle'"):
+        copy_raw("oracle", tmp_path / "x.duckdb")
