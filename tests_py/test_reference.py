@@ -101,12 +101,12 @@ def test_reference_catches_sql_drift(tmp_path, built, reference):
     shutil.copy(built.db, drifted.db)
     macro = drifted.path / "macros" / "scoring" / "decay_exponential.sql"
     text = macro.read_text()
-    original = "power(0.5, cast({{ age_days }} as {{ dbt.type_float() }}) / {{ half_life_days }})"
+    original = "power(0.5, cast({{ age_days }} as {{ type_double() }}) / {{ half_life_days }})"
     assert original in text
     macro.write_text(
         text.replace(
             original,
-            "power(0.5, (cast({{ age_days }} as {{ dbt.type_float() }}) + 0.1)"
+            "power(0.5, (cast({{ age_days }} as {{ type_double() }}) + 0.1)"
             " / {{ half_life_days }})",
         )
     )

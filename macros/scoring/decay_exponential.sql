@@ -4,5 +4,5 @@
 {%- endmacro %}
 
 {% macro default__decay_exponential(age_days, half_life_days) -%}
-    power(0.5, cast({{ age_days }} as {{ dbt.type_float() }}) / {{ half_life_days }})
+    power(0.5, cast({{ age_days }} as {{ type_double() }}) / {{ half_life_days }})
 {%- endmacro %}

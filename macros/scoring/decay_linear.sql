@@ -5,5 +5,5 @@
 {%- endmacro %}
 
 {% macro default__decay_linear(age_days, lifespan_days) -%}
-    greatest(0.0, 1.0 - cast({{ age_days }} as {{ dbt.type_float() }}) / {{ lifespan_days }})
+    greatest(0.0, 1.0 - cast({{ age_days }} as {{ type_double() }}) / {{ lifespan_days }})
 {%- endmacro %}

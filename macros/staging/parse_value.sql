@@ -5,7 +5,7 @@
     {%- if data_type == 'integer' -%}
         {{ scorehouse.try_cast(text, 'bigint') }}
     {%- elif data_type == 'numeric' -%}
-        {{ scorehouse.try_cast(text, dbt.type_float()) }}
+        {{ scorehouse.try_cast(text, type_double()) }}
     {%- elif data_type == 'date' -%}
         {{ scorehouse.try_cast(text, 'date') }}
     {%- elif data_type == 'boolean' -%}

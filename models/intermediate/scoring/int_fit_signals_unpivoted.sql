@@ -39,7 +39,7 @@ unpivoted as (
             {{ entity_type }}_id as entity_id,
             '{{ signal }}' as signal,
             cast({{ column if kind == 'text' else 'null' }} as {{ dbt.type_string() }}) as signal_text,
-            cast({{ column if kind == 'number' else 'null' }} as {{ dbt.type_float() }}) as signal_number
+            cast({{ column if kind == 'number' else 'null' }} as {{ type_double() }}) as signal_number
         from {{ relation }}
         where {{ column }} is not null
         {% if not loop.last %}union all{% endif %}
