@@ -1,6 +1,7 @@
 {#- A personal-data column for a BI-facing mart: the expression when var
     `expose_personal_data` is true, null otherwise. Marts keep the column either way, so
-    their contract does not change; keys are CRM ids, never emails or names. -#}
+    their contract does not change; keys are CRM ids, never emails or names. The null is
+    typed with the contract's text type (var `text_type`). -#}
 {% macro personal_data(expression) -%}
     {%- set expose = var('expose_personal_data') -%}
     {%- if expose is not boolean -%}
@@ -11,6 +12,6 @@
     {%- if expose -%}
         {{ expression }}
     {%- else -%}
-        cast(null as {{ dbt.type_string() }})
+        cast(null as {{ var('text_type')[target.type] }})
     {%- endif -%}
 {%- endmacro %}
