@@ -44,21 +44,4 @@ judged as (
     from parsed
 ),
 
-checked as (
-    select
-        *,
-        {{ copy_number('account_id', keep='latest', problem='row_problem') }} as copy_number
-    from judged
-),
-
-reasoned as (
-    select
-        *,
-        case
-            when row_problem is null and copy_number > 1 then 'duplicate'
-            else row_problem
-        end as quarantine_reason
-    from checked
-)
-
-select * from reasoned
+{{ mark_duplicates('account_id', keep='latest') }}

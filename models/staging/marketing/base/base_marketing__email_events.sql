@@ -53,22 +53,4 @@ judged as (
     from parsed
 ),
 
-checked as (
-    select
-        *,
-        {{ copy_number('email_event_id', problem='row_problem') }}
-        + {{ earlier_copies('email_event_id', watermark) }} as copy_number
-    from judged
-),
-
-reasoned as (
-    select
-        *,
-        case
-            when row_problem is null and copy_number > 1 then 'duplicate'
-            else row_problem
-        end as quarantine_reason
-    from checked
-)
-
-select * from reasoned
+{{ mark_duplicates('email_event_id', watermark=watermark) }}

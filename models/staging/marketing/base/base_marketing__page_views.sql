@@ -47,22 +47,4 @@ judged as (
     from parsed
 ),
 
-checked as (
-    select
-        *,
-        {{ copy_number('page_view_id', problem='row_problem') }}
-        + {{ earlier_copies('page_view_id', watermark) }} as copy_number
-    from judged
-),
-
-reasoned as (
-    select
-        *,
-        case
-            when row_problem is null and copy_number > 1 then 'duplicate'
-            else row_problem
-        end as quarantine_reason
-    from checked
-)
-
-select * from reasoned
+{{ mark_duplicates('page_view_id', watermark=watermark) }}

@@ -50,22 +50,4 @@ judged as (
     from parsed
 ),
 
-checked as (
-    select
-        *,
-        {{ copy_number('usage_event_id', problem='row_problem') }}
-        + {{ earlier_copies('usage_event_id', watermark) }} as copy_number
-    from judged
-),
-
-reasoned as (
-    select
-        *,
-        case
-            when row_problem is null and copy_number > 1 then 'duplicate'
-            else row_problem
-        end as quarantine_reason
-    from checked
-)
-
-select * from reasoned
+{{ mark_duplicates('usage_event_id', watermark=watermark) }}
