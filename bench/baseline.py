@@ -63,8 +63,10 @@ def run(raw_dirs: list[Path], loaded_at: list[dt.datetime], as_of: dt.date, out:
     con.execute("set variable loaded_at = cast(? as timestamp[])", [loaded_at])
     for name in VARS:
         con.execute(f"set variable {name} = ?", [project[name]])
+    dirs = [d.resolve() for d in raw_dirs]
+    con.execute("set variable raw_dirs = ?", [[str(d) for d in dirs]])
     for table in TABLES:
-        files = [str(d / f"{table}.csv") for d in raw_dirs]
+        files = [str(d / f"{table}.csv") for d in dirs if (d / f"{table}.csv").exists()]
         con.execute(f"set variable files_{table} = ?", [files])
     con.execute((BENCH_DIR / "baseline.sql").read_text())
     out.parent.mkdir(parents=True, exist_ok=True)

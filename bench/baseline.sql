@@ -6,8 +6,10 @@
 --
 -- Inputs are DuckDB variables, set by bench/baseline.py:
 --   as_of (date)                        scoring date; the instant is its midnight UTC
---   files_<table> (list of paths)       one file per load, in load order
---   loaded_at (list of timestamps)      the load time of each position in those lists
+--   raw_dirs (list of folders)          one folder per load, in load order
+--   loaded_at (list of timestamps)      the load time of each of those folders
+--   files_<table> (list of paths)       the table's files in those folders (a daily
+--                                       folder holds only the tables that changed)
 --   seeds (text)                        the project's seeds/ folder
 --   future_tolerance_hours, internal_domains, test_account_patterns,
 --   bot_user_agent_patterns, activity_signals, top_reasons_count   vars of dbt_project.yml
@@ -32,7 +34,7 @@ create or replace temp macro is_future(t, load_no) as
         + to_hours(cast(getvariable('future_tolerance_hours') as bigint)),
         false
     );
-create or replace temp macro load_of(files, file) as list_position(files, file);
+create or replace temp macro load_of(file) as list_position(getvariable('raw_dirs'), parse_dirpath(file));
 
 create or replace temp table baseline_lead_scores as
 with
@@ -101,7 +103,7 @@ accounts as (
         try_cast(clean(employee_count) as bigint) as employee_count,
         try_cast(clean(annual_revenue) as double) as annual_revenue,
         ts(created_at) as created_at,
-        load_of(getvariable('files_accounts'), filename) as load_no,
+        load_of(filename) as load_no,
         ordinality as row_no,
         bad(created_at, ts(created_at)) as bad_ts,
         bad(employee_count, try_cast(clean(employee_count) as bigint))
@@ -138,7 +140,7 @@ contacts_raw as (
         ts(created_at) as created_at,
         bad(created_at, ts(created_at)) as bad_ts,
         bad(email, email_norm(email)) as bad_email,
-        load_of(getvariable('files_contacts'), filename) as load_no,
+        load_of(filename) as load_no,
         ordinality as row_no
     from read_csv(getvariable('files_contacts'), header = true, all_varchar = true,
         quote = '"', escape = '"', filename = true) with ordinality
@@ -196,7 +198,7 @@ opportunities as (
         ts(closed_at) as closed_at,
         bad(created_at, ts(created_at)) or bad(closed_at, ts(closed_at)) as bad_ts,
         bad(amount, try_cast(clean(amount) as double)) as bad_value,
-        load_of(getvariable('files_opportunities'), filename) as load_no,
+        load_of(filename) as load_no,
         ordinality as row_no
     from read_csv(getvariable('files_opportunities'), header = true, all_varchar = true,
         quote = '"', escape = '"', filename = true) with ordinality
@@ -228,7 +230,7 @@ invoices as (
         or bad(due_date, try_cast(clean(due_date) as date))
         or bad(paid_date, try_cast(clean(paid_date) as date)) as bad_ts,
         bad(amount, try_cast(clean(amount) as double)) as bad_value,
-        load_of(getvariable('files_invoices'), filename) as load_no,
+        load_of(filename) as load_no,
         ordinality as row_no
     from read_csv(getvariable('files_invoices'), header = true, all_varchar = true,
         quote = '"', escape = '"', filename = true) with ordinality
@@ -282,7 +284,7 @@ page_views as (
         ts(occurred_at) as occurred_at,
         bad(occurred_at, ts(occurred_at)) or bad(received_at, ts(received_at)) as bad_ts,
         clean(user_agent) as user_agent,
-        load_of(getvariable('files_page_views'), filename) as load_no,
+        load_of(filename) as load_no,
         ordinality as row_no
     from read_csv(getvariable('files_page_views'), header = true, all_varchar = true,
         quote = '"', escape = '"', filename = true) with ordinality
@@ -318,7 +320,7 @@ email_events as (
         lower(clean(bounce_type)) as bounce_type,
         ts(occurred_at) as occurred_at,
         bad(occurred_at, ts(occurred_at)) or bad(received_at, ts(received_at)) as bad_ts,
-        load_of(getvariable('files_email_events'), filename) as load_no,
+        load_of(filename) as load_no,
         ordinality as row_no
     from read_csv(getvariable('files_email_events'), header = true, all_varchar = true,
         quote = '"', escape = '"', filename = true) with ordinality
@@ -358,7 +360,7 @@ forms_raw as (
         ts(occurred_at) as occurred_at,
         bad(occurred_at, ts(occurred_at)) or bad(received_at, ts(received_at)) as bad_ts,
         bad(email, email_norm(email)) as bad_email,
-        load_of(getvariable('files_form_submissions'), filename) as load_no,
+        load_of(filename) as load_no,
         ordinality as row_no
     from read_csv(getvariable('files_form_submissions'), header = true, all_varchar = true,
         quote = '"', escape = '"', filename = true) with ordinality

@@ -93,6 +93,8 @@ def machine() -> dict[str, str]:
         "date_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
         "dbt_threads": os.environ.get("SCOREHOUSE_THREADS", "2"),
         "duckdb_memory_limit": os.environ.get("SCOREHOUSE_DUCKDB_MEMORY", "8GB"),
+        "load_average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "nice": str(os.nice(0)),
     }
 
 
@@ -280,7 +282,8 @@ def write_results(benches: list[Bench], stamp: dict[str, str]) -> tuple[Path, Pa
         "",
         f"Machine: {stamp['cores']} cores, {stamp['memory_gb']} GB memory, {stamp['cpu']}; "
         f"Python {stamp['python']}; dbt threads {stamp['dbt_threads']}, DuckDB memory limit "
-        f"{stamp['duckdb_memory_limit']}. Commit {stamp['commit']}, run {stamp['date_utc']} UTC.",
+        f"{stamp['duckdb_memory_limit']}. Commit {stamp['commit']}, run {stamp['date_utc']} UTC "
+        f"at nice {stamp['nice']}, load average {stamp['load_average']} at the start.",
         "",
         "| scale | events | full build (models) | + tests | incremental day | baseline | "
         "ratio full / baseline | peak RSS full / incr. / baseline | events/s full / baseline |",
