@@ -61,6 +61,8 @@ class Step:
     peak_rss_mb: float
     events: int
     exit_code: int
+    cpu_s: float = 0.0
+    dbt_s: float | None = None
     notes: str = ""
     rows_processed: list[tuple[str, int, int]] = field(default_factory=list)
     top_models: list[tuple[str, float]] = field(default_factory=list)
@@ -98,9 +100,9 @@ def machine() -> dict[str, str]:
     }
 
 
-def measure(command: list[str], log: Path, env: dict[str, str]) -> tuple[float, float, int]:
-    """Run `command` under `/usr/bin/time -v`; returns wall seconds, peak RSS in MB and the
-    exit code. Output (and time's report) goes to `log`."""
+def measure(command: list[str], log: Path, env: dict[str, str]) -> tuple[float, float, float, int]:
+    """Run `command` under `/usr/bin/time -v`; returns wall seconds, CPU seconds (user +
+    system), peak RSS in MB and the exit code. Output (and time's report) goes to `log`."""
     log.parent.mkdir(parents=True, exist_ok=True)
     report = log.with_suffix(".time")
     start = time.perf_counter()
@@ -113,11 +115,13 @@ def measure(command: list[str], log: Path, env: dict[str, str]) -> tuple[float, 
             stderr=subprocess.STDOUT,
         )
     wall = time.perf_counter() - start
-    peak_kb = 0
+    peak_kb, cpu = 0, 0.0
     for line in report.read_text().splitlines():
         if "Maximum resident set size" in line:
             peak_kb = int(line.rsplit(":", 1)[1])
-    return wall, peak_kb / 1024, code
+        if "User time (seconds)" in line or "System time (seconds)" in line:
+            cpu += float(line.rsplit(":", 1)[1])
+    return wall, cpu, peak_kb / 1024, code
 
 
 def count_rows(path: Path) -> int:
@@ -172,8 +176,8 @@ class Bench:
         run_results = PROJECT_DIR / "target" / "run_results.json"
         if dbt and run_results.exists():
             run_results.unlink()
-        wall, rss, code = measure(command, log, self.env)
-        step = Step(self.scale, name, wall, rss, events, code)
+        wall, cpu, rss, code = measure(command, log, self.env)
+        step = Step(self.scale, name, wall, rss, events, code, cpu_s=cpu)
         if dbt:
             text = log.read_text()
             step.rows_processed = [
@@ -185,6 +189,8 @@ class Bench:
                 shutil.copy(run_results, self.logs / f"{name}.run_results.json")
             summary = re.findall(r"Done\. PASS=\d+ WARN=\d+ ERROR=\d+ SKIP=\d+[^\n]*", text)
             step.notes = summary[-1] if summary else ""
+            finished = re.findall(r"Finished running .*\(([\d.]+)s\)", text)
+            step.dbt_s = float(finished[-1]) if finished else None
         print(
             f"[scale {self.scale}] {name}: {wall:.1f} s, peak RSS {rss:.0f} MB, exit {code}",
             flush=True,
@@ -266,13 +272,16 @@ def write_results(benches: list[Bench], stamp: dict[str, str]) -> tuple[Path, Pa
     with csv_path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(
-            ["scale", "step", "wall_s", "peak_rss_mb", "events", "events_per_s", "exit_code"]
+            ["scale", "step", "wall_s", "cpu_s", "dbt_s", "peak_rss_mb", "events"]
+            + ["events_per_s", "exit_code"]
             + ["cores", "memory_gb", "cpu", "commit", "date_utc"]
         )
         for bench in benches:
             for s in bench.steps:
                 writer.writerow(
-                    [s.scale, s.name, f"{s.wall_s:.2f}", f"{s.peak_rss_mb:.0f}", s.events]
+                    [s.scale, s.name, f"{s.wall_s:.2f}", f"{s.cpu_s:.2f}"]
+                    + ["" if s.dbt_s is None else f"{s.dbt_s:.2f}"]
+                    + [f"{s.peak_rss_mb:.0f}", s.events]
                     + [f"{s.events_per_s:.0f}", s.exit_code]
                     + [stamp["cores"], stamp["memory_gb"], stamp["cpu"], stamp["commit"]]
                     + [stamp["date_utc"]]
@@ -286,8 +295,9 @@ def write_results(benches: list[Bench], stamp: dict[str, str]) -> tuple[Path, Pa
         f"at nice {stamp['nice']}, load average {stamp['load_average']} at the start.",
         "",
         "| scale | events | full build (models) | + tests | incremental day | baseline | "
-        "ratio full / baseline | peak RSS full / incr. / baseline | events/s full / baseline |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "ratio full / baseline (wall) | ratio (CPU) | peak RSS full / incr. / baseline | "
+        "events/s full / incr. / baseline |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for bench in benches:
         by = {s.name: s for s in bench.steps}
@@ -301,16 +311,22 @@ def write_results(benches: list[Bench], stamp: dict[str, str]) -> tuple[Path, Pa
             + f" | {fmt(incr.wall_s)} s ({incr.events:,} events) | {fmt(base.wall_s)} s | "
             f"{full.wall_s / base.wall_s:.1f}x"
             + (f" ({(full.wall_s + tests.wall_s) / base.wall_s:.1f}x with tests)" if tests else "")
+            + f" | {full.cpu_s / base.cpu_s:.1f}x"
             + f" | {full.peak_rss_mb:,.0f} / {incr.peak_rss_mb:,.0f} / {base.peak_rss_mb:,.0f} MB"
-            f" | {full.events_per_s:,.0f} / {base.events_per_s:,.0f} |"
+            f" | {full.events_per_s:,.0f} / {incr.events_per_s:,.0f} / {base.events_per_s:,.0f} |"
         )
     lines += ["", "## Every step", ""]
-    lines += ["| scale | step | wall | peak RSS | events | events/s | notes |", "|---|" * 7 + ""]
-    lines[-1] = "|---|---|---|---|---|---|---|"
+    lines += [
+        "| scale | step | wall | CPU (user+sys) | dbt's own run | peak RSS | events | events/s "
+        "| notes |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for bench in benches:
         for s in bench.steps:
             lines.append(
-                f"| {s.scale} | {s.name} | {fmt(s.wall_s)} s | {s.peak_rss_mb:,.0f} MB | "
+                f"| {s.scale} | {s.name} | {fmt(s.wall_s)} s | {fmt(s.cpu_s)} s | "
+                + ("" if s.dbt_s is None else f"{fmt(s.dbt_s)} s")
+                + f" | {s.peak_rss_mb:,.0f} MB | "
                 f"{s.events:,} | {s.events_per_s:,.0f} | {s.notes} |"
             )
     lines += ["", "## Equality of the baseline with `marts.lead_scores` (acquisition)", ""]
