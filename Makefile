@@ -90,3 +90,9 @@ lock:
 
 clean:
 	rm -rf target logs data/test data/scorehouse.duckdb
+
+# Benchmark (bench/README.md): SCALES=1,10 for 1M and 10M events; results in bench/results/.
+.PHONY: bench
+BENCH_SCALES ?= 1
+bench: setup
+	$(BIN)/python bench/run.py --scales $(BENCH_SCALES)

@@ -1,0 +1,383 @@
+"""Scorehouse benchmark: full build, daily incremental run and the speed-of-light baseline.
+
+    .venv/bin/python bench/run.py                 # scale 1 (about 1M events)
+    .venv/bin/python bench/run.py --scales 1,10   # 1M and 10M events
+    make bench SCALES=1,10
+
+For each scale factor S (1 = about 1M raw event rows; accounts and contacts scale with
+it, see `scorehouse generate --scale`):
+
+1. generate the raw files, split off the last day (`scorehouse split`) into `base/` and
+   the day's increment;
+2. full build: load `base/` into an empty warehouse, `dbt build` as of the day, models
+   only (seeds, models, no data or unit tests); then, unless `--no-tests`, the data and
+   unit tests of the project (`dbt test`), timed apart;
+3. baseline: `bench/baseline.sql` on the same `base/` files as of the same date, then
+   the equality check of its output with `marts.lead_scores` (acquisition);
+4. incremental run: `load --append` the day, `dbt build` as of the next day (models only);
+   the baseline and the check again, on every file, as of that date.
+
+Every step runs as its own process under `/usr/bin/time -v`: wall time and the peak
+resident memory (RSS) of the step's process tree come from there. Results go to
+`bench/results/` (Markdown and CSV), stamped with the machine's cores and memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BENCH_DIR.parent
+BIN = Path(sys.executable).parent
+RESULTS_DIR = BENCH_DIR / "results"
+WORK_DIR = BENCH_DIR / ".work"
+
+SPLIT_DAY = dt.date(2026, 10, 30)  # the generator's data end on 2026-10-31 (exclusive)
+EVENT_TABLES = ["page_views", "email_events", "form_submissions", "product_usage_events"]
+ALLOWED_SCALES = {1, 10, 100}
+NO_TESTS = ["--exclude", "resource_type:test", "resource_type:unit_test"]
+ROWS_PROCESSED = re.compile(r"rows processed: (\S+) (\d+) of (\d+) rows")
+
+
+@dataclass
+class Step:
+    """One measured process."""
+
+    scale: int
+    name: str
+    wall_s: float
+    peak_rss_mb: float
+    events: int
+    exit_code: int
+    cpu_s: float = 0.0
+    dbt_s: float | None = None
+    notes: str = ""
+    rows_processed: list[tuple[str, int, int]] = field(default_factory=list)
+    top_models: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def events_per_s(self) -> float:
+        return self.events / self.wall_s if self.wall_s > 0 else 0.0
+
+
+def machine() -> dict[str, str]:
+    """Cores, memory and CPU of this machine."""
+    memory_kb = 0
+    cpu = platform.processor() or platform.machine()
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            memory_kb = int(line.split()[1])
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR, capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "cores": str(os.cpu_count()),
+        "memory_gb": f"{memory_kb / 1024 / 1024:.1f}",
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "commit": commit,
+        "date_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
+        "dbt_threads": os.environ.get("SCOREHOUSE_THREADS", "2"),
+        "duckdb_memory_limit": os.environ.get("SCOREHOUSE_DUCKDB_MEMORY", "8GB"),
+        "load_average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "nice": str(os.nice(0)),
+    }
+
+
+def measure(command: list[str], log: Path, env: dict[str, str]) -> tuple[float, float, float, int]:
+    """Run `command` under `/usr/bin/time -v`; returns wall seconds, CPU seconds (user +
+    system), peak RSS in MB and the exit code. Output (and time's report) goes to `log`."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    report = log.with_suffix(".time")
+    start = time.perf_counter()
+    with log.open("w") as out:
+        code = subprocess.call(
+            ["/usr/bin/time", "-v", "-o", str(report), *command],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    wall = time.perf_counter() - start
+    peak_kb, cpu = 0, 0.0
+    for line in report.read_text().splitlines():
+        if "Maximum resident set size" in line:
+            peak_kb = int(line.rsplit(":", 1)[1])
+        if "User time (seconds)" in line or "System time (seconds)" in line:
+            cpu += float(line.rsplit(":", 1)[1])
+    return wall, cpu, peak_kb / 1024, code
+
+
+def count_rows(path: Path) -> int:
+    """Data rows of a CSV file (lines but the header; the generator writes no line breaks
+    inside values)."""
+    if not path.exists():
+        return 0
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 24), b"")) - 1
+
+
+def count_events(raw_dir: Path) -> int:
+    return sum(count_rows(raw_dir / f"{table}.csv") for table in EVENT_TABLES)
+
+
+def model_times(run_results: Path, top: int = 8) -> list[tuple[str, float]]:
+    """The slowest models of the last dbt invocation (target/run_results.json)."""
+    if not run_results.exists():
+        return []
+    results = json.loads(run_results.read_text())["results"]
+    times = [
+        (r["unique_id"].split(".")[-1], float(r["execution_time"]))
+        for r in results
+        if r["unique_id"].startswith("model.")
+    ]
+    return sorted(times, key=lambda t: -t[1])[:top]
+
+
+class Bench:
+    def __init__(self, scale: int, tests: bool, keep: bool) -> None:
+        self.scale = scale
+        self.tests = tests
+        self.keep = keep
+        self.dir = WORK_DIR / f"scale-{scale}"
+        self.logs = self.dir / "logs"
+        self.db = self.dir / "warehouse.duckdb"
+        self.env = {
+            **os.environ,
+            "DBT_PROFILES_DIR": str(PROJECT_DIR),
+            "SCOREHOUSE_DB": str(self.db),
+            "SCOREHOUSE_ENV": "demo",
+            "DO_NOT_TRACK": "1",
+            "GX_ANALYTICS_ENABLED": "false",
+        }
+        self.steps: list[Step] = []
+        self.checks: list[str] = []
+        self.failed = False
+
+    def run(self, name: str, command: list[str], events: int, dbt: bool = False) -> Step:
+        log = self.logs / f"{name}.log"
+        print(f"[scale {self.scale}] {name}: {' '.join(command)}", flush=True)
+        run_results = PROJECT_DIR / "target" / "run_results.json"
+        if dbt and run_results.exists():
+            run_results.unlink()
+        wall, cpu, rss, code = measure(command, log, self.env)
+        step = Step(self.scale, name, wall, rss, events, code, cpu_s=cpu)
+        if dbt:
+            text = log.read_text()
+            step.rows_processed = [
+                (m.group(1), int(m.group(2)), int(m.group(3)))
+                for m in ROWS_PROCESSED.finditer(text)
+            ]
+            step.top_models = model_times(run_results)
+            if run_results.exists():
+                shutil.copy(run_results, self.logs / f"{name}.run_results.json")
+            summary = re.findall(r"Done\. PASS=\d+ WARN=\d+ ERROR=\d+ SKIP=\d+[^\n]*", text)
+            step.notes = summary[-1] if summary else ""
+            finished = re.findall(r"Finished running .*\(([\d.]+)s\)", text)
+            step.dbt_s = float(finished[-1]) if finished else None
+        print(
+            f"[scale {self.scale}] {name}: {wall:.1f} s, peak RSS {rss:.0f} MB, exit {code}",
+            flush=True,
+        )
+        self.steps.append(step)
+        if code != 0:
+            raise SystemExit(f"{name} failed (exit {code}); see {log}")
+        return step
+
+    def dbt_build(self, as_of: dt.date) -> list[str]:
+        vars_ = json.dumps({"as_of_date": as_of.isoformat()})
+        return [str(BIN / "dbt"), "build", "--vars", vars_, *NO_TESTS]
+
+    def baseline(self, name: str, raw_dirs: list[Path], as_of: dt.date, events: int) -> Path:
+        out = self.dir / f"{name}.parquet"
+        command = [str(BIN / "python"), str(BENCH_DIR / "baseline.py"), "--out", str(out)]
+        command += ["--as-of", as_of.isoformat(), "--loads-from", str(self.db)]
+        for raw in raw_dirs:
+            command += ["--raw", str(raw)]
+        self.run(name, command, events)
+        return out
+
+    def check(self, name: str, baseline: Path, as_of: dt.date) -> None:
+        command = [str(BIN / "python"), str(BENCH_DIR / "check.py"), "--baseline", str(baseline)]
+        command += ["--db", str(self.db), "--as-of", as_of.isoformat()]
+        log = self.logs / f"{name}.log"
+        code = subprocess.call(
+            command, cwd=PROJECT_DIR, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT
+        )
+        verdict = log.read_text().strip().splitlines()[-1] if log.exists() else "no output"
+        self.checks.append(f"scale {self.scale}, {name}: {verdict}")
+        print(f"[scale {self.scale}] {name}: {verdict}", flush=True)
+        if code != 0:
+            self.failed = True
+
+    def execute(self) -> None:
+        if self.dir.exists():
+            shutil.rmtree(self.dir)
+        self.logs.mkdir(parents=True)
+        sh = str(BIN / "scorehouse")
+        data, split = self.dir / "data", self.dir / "split"
+        self.run("generate", [sh, "generate", "--out", str(data), "--scale", str(self.scale)], 0)
+        self.run(
+            "split",
+            [sh, "split", "--input-dir", str(data / "raw"), "--out", str(split)]
+            + ["--first-day", SPLIT_DAY.isoformat(), "--days", "1"],
+            0,
+        )
+        base, day = split / "base", split / SPLIT_DAY.isoformat()
+        base_events, day_events = count_events(base), count_events(day)
+        next_day = SPLIT_DAY + dt.timedelta(days=1)
+
+        # Full build from an empty warehouse.
+        self.run("load_base", [sh, "load", "--input-dir", str(base)], base_events)
+        self.run("full_build", self.dbt_build(SPLIT_DAY), base_events, dbt=True)
+        if self.tests:
+            vars_ = json.dumps({"as_of_date": SPLIT_DAY.isoformat()})
+            self.run("tests", [str(BIN / "dbt"), "test", "--vars", vars_], base_events, dbt=True)
+        out = self.baseline("baseline_full", [base], SPLIT_DAY, base_events)
+        self.check("check_full", out, SPLIT_DAY)
+
+        # The daily run: one new day of events.
+        self.run("load_day", [sh, "load", "--append", "--input-dir", str(day)], day_events)
+        self.run("incremental_build", self.dbt_build(next_day), day_events, dbt=True)
+        out = self.baseline("baseline_after_day", [base, day], next_day, base_events + day_events)
+        self.check("check_after_day", out, next_day)
+        if not self.keep:
+            shutil.rmtree(data)
+            shutil.rmtree(split)
+
+
+def fmt(seconds: float) -> str:
+    return f"{seconds:,.1f}"
+
+
+def write_results(benches: list[Bench], stamp: dict[str, str]) -> tuple[Path, Path]:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    csv_path, md_path = RESULTS_DIR / "results.csv", RESULTS_DIR / "results.md"
+    with csv_path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["scale", "step", "wall_s", "cpu_s", "dbt_s", "peak_rss_mb", "events"]
+            + ["events_per_s", "exit_code"]
+            + ["cores", "memory_gb", "cpu", "commit", "date_utc"]
+        )
+        for bench in benches:
+            for s in bench.steps:
+                writer.writerow(
+                    [s.scale, s.name, f"{s.wall_s:.2f}", f"{s.cpu_s:.2f}"]
+                    + ["" if s.dbt_s is None else f"{s.dbt_s:.2f}"]
+                    + [f"{s.peak_rss_mb:.0f}", s.events]
+                    + [f"{s.events_per_s:.0f}", s.exit_code]
+                    + [stamp["cores"], stamp["memory_gb"], stamp["cpu"], stamp["commit"]]
+                    + [stamp["date_utc"]]
+                )
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {stamp['cores']} cores, {stamp['memory_gb']} GB memory, {stamp['cpu']}; "
+        f"Python {stamp['python']}; dbt threads {stamp['dbt_threads']}, DuckDB memory limit "
+        f"{stamp['duckdb_memory_limit']}. Commit {stamp['commit']}, run {stamp['date_utc']} UTC "
+        f"at nice {stamp['nice']}, load average {stamp['load_average']} at the start.",
+        "",
+        "| scale | events | full build (models) | + tests | incremental day | baseline | "
+        "ratio full / baseline (wall) | ratio (CPU) | peak RSS full / incr. / baseline | "
+        "events/s full / incr. / baseline |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for bench in benches:
+        by = {s.name: s for s in bench.steps}
+        if not {"full_build", "baseline_full", "incremental_build"} <= by.keys():
+            continue
+        full, base, incr = by["full_build"], by["baseline_full"], by["incremental_build"]
+        tests = by.get("tests")
+        lines.append(
+            f"| {bench.scale} | {full.events:,} | {fmt(full.wall_s)} s | "
+            + (f"{fmt(full.wall_s + tests.wall_s)} s" if tests else "not run")
+            + f" | {fmt(incr.wall_s)} s ({incr.events:,} events) | {fmt(base.wall_s)} s | "
+            f"{full.wall_s / base.wall_s:.1f}x"
+            + (f" ({(full.wall_s + tests.wall_s) / base.wall_s:.1f}x with tests)" if tests else "")
+            + f" | {full.cpu_s / base.cpu_s:.1f}x"
+            + f" | {full.peak_rss_mb:,.0f} / {incr.peak_rss_mb:,.0f} / {base.peak_rss_mb:,.0f} MB"
+            f" | {full.events_per_s:,.0f} / {incr.events_per_s:,.0f} / {base.events_per_s:,.0f} |"
+        )
+    lines += ["", "## Every step", ""]
+    lines += [
+        "| scale | step | wall | CPU (user+sys) | dbt's own run | peak RSS | events | events/s "
+        "| notes |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for bench in benches:
+        for s in bench.steps:
+            lines.append(
+                f"| {s.scale} | {s.name} | {fmt(s.wall_s)} s | {fmt(s.cpu_s)} s | "
+                + ("" if s.dbt_s is None else f"{fmt(s.dbt_s)} s")
+                + f" | {s.peak_rss_mb:,.0f} MB | "
+                f"{s.events:,} | {s.events_per_s:,.0f} | {s.notes} |"
+            )
+    lines += ["", "## Equality of the baseline with `marts.lead_scores` (acquisition)", ""]
+    lines += [f"- {c}" for b in benches for c in b.checks]
+    lines += ["", "## Slowest models (dbt `run_results.json` execution time)", ""]
+    for bench in benches:
+        for s in bench.steps:
+            if s.top_models and s.name != "tests":
+                top = ", ".join(f"`{m}` {t:.1f} s" for m, t in s.top_models)
+                lines.append(f"- scale {s.scale}, {s.name}: {top}")
+    lines += ["", "## Rows processed (incremental models, from the dbt log)", ""]
+    for bench in benches:
+        for s in bench.steps:
+            for model, n, m in s.rows_processed:
+                lines.append(f"- scale {s.scale}, {s.name}: `{model}` {n:,} of {m:,} rows")
+    md_path.write_text("\n".join(lines) + "\n")
+    return csv_path, md_path
+
+
+def parse_scales(text: str) -> list[int]:
+    scales = [int(s) for s in text.split(",") if s.strip()]
+    unknown = [s for s in scales if s not in ALLOWED_SCALES]
+    if unknown or not scales:
+        raise argparse.ArgumentTypeError(f"scales must be among {sorted(ALLOWED_SCALES)}")
+    return scales
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scales",
+        type=parse_scales,
+        default=[1],
+        help="comma-separated scale factors among 1, 10, 100 (about 1M, 10M, 100M events)",
+    )
+    parser.add_argument("--no-tests", action="store_true", help="skip the timed `dbt test`")
+    parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    args = parser.parse_args(argv)
+    stamp = machine()
+    benches = []
+    for scale in args.scales:
+        bench = Bench(scale, tests=not args.no_tests, keep=args.keep)
+        benches.append(bench)
+        try:
+            bench.execute()
+        finally:
+            write_results([b for b in benches if b.steps], stamp)
+    csv_path, md_path = write_results(benches, stamp)
+    print(f"results: {md_path} and {csv_path}")
+    return 1 if any(b.failed for b in benches) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
