@@ -3,8 +3,8 @@
 `scorehouse load` validates the raw files and writes them into DuckDB. To build the
 project on another engine, `scorehouse copy-raw --to postgres|spark` copies those raw
 tables as they are: every contract column as text, plus the lineage columns
-`_loaded_at` (timestamp), `_source_file` (text), `_source_row` and `_load_id` (bigint). Each table is
-replaced whole.
+`_loaded_at` (timestamp), `_source_file` (text), `_source_row` and `_load_id`
+(bigint). Each table is replaced whole.
 
 - PostgreSQL: `COPY ... FROM STDIN` through psycopg2, all tables in one transaction. The
   connection comes from the same environment variables as the `postgres` target of
