@@ -91,7 +91,7 @@ lock:
 clean:
 	rm -rf target logs data/test data/scorehouse.duckdb
 
-# Benchmark (bench/README.md): SCALES=1,10 for 1M and 10M events; results in bench/results/.
+# Benchmark (bench/README.md): BENCH_SCALES=1,10 for 1M and 10M events; results in bench/results/
 .PHONY: bench
 BENCH_SCALES ?= 1
 bench: setup
