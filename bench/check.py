@@ -19,19 +19,11 @@ from pathlib import Path
 
 import duckdb
 
+# The columns compared, and how, are those of the reference implementation's comparison.
+from scorehouse.reference.compare import EXACT_COLUMNS as EXACT
+from scorehouse.reference.compare import SCORE_COLUMNS as SCORES
+
 TOLERANCE = 1e-9
-SCORES = ["fit_score", "engagement_score", "total_score"]
-EXACT = [
-    "account_id",
-    "fit_grade",
-    "engagement_level",
-    "lead_grade",
-    "lifecycle_stage",
-    "is_mql",
-    "is_sql",
-    "sla_due_at",
-    "top_reasons",
-]
 
 
 def compare(baseline: Path, db: Path, as_of: dt.date) -> dict[str, int]:
