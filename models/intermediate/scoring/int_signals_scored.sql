@@ -1,11 +1,13 @@
-{#- The long table of scored signals: one row per run, entity, model, rule and signal
-    row (a day of events, or one attribute or metric), with the occurrences counted, base
-    points, age, decay factor and decayed points. Rules join to signals as data (no SQL
-    per rule). A run counts only what was known before its date: days before it, known
-    by then (`known_from`), for the entities the model scores then
-    (`int_scoring_population`). Repeat control: `every` counts each event of the day,
-    the other controls count one occurrence per repeat key, the earliest. Events age in
-    whole days: every event of a day is as old as its day. -#}
+{#- The long table of scored signals: one row per run, entity, model, rule and counted
+    signal (a day of matched events, or one attribute or metric), with the occurrences
+    counted, base points, age, decay factor and decayed points. Rules join to signals as
+    data (no SQL per rule): behavioural signals come already matched to their rules, per
+    day, from `int_rule_matches_daily`; attributes and metrics are matched here. A run
+    counts only what was known before its date: days before it, known by then
+    (`known_from`), for the entities the model scores then (`int_scoring_population`).
+    Repeat control: `every` counts each event of the day, the other controls count one
+    occurrence per repeat key, the earliest. Events age in whole days: every event of a
+    day is as old as its day. -#}
 with
 
 runs as (
@@ -40,41 +42,37 @@ account_metrics as (
     select * from {{ ref('int_account_metrics_dated') }}
 ),
 
-known_engagement as (
+rule_matches as (
+    select * from {{ ref('int_rule_matches_daily') }}
+),
+
+{#- A contact's activity per day, for its inactivity: a few rows per day, not one per
+    page. #}
+activity_days as (
     select
-        runs.run_id,
-        engagement_signals.entity_type,
-        engagement_signals.entity_id,
-        engagement_signals.signal,
-        engagement_signals.signal_text,
-        cast(null as {{ type_double() }}) as signal_number,
-        engagement_signals.signal_key,
-        engagement_signals.activity_date,
-        engagement_signals.event_count,
-        engagement_signals.first_occurred_at,
-        engagement_signals.last_occurred_at
+        entity_id as contact_id,
+        activity_date,
+        known_from,
+        max(last_occurred_at) as last_occurred_at
     from engagement_signals
-    inner join runs
-        on
-            engagement_signals.last_occurred_at < runs.as_of_at
-            and engagement_signals.known_from < runs.as_of_at
+    where entity_type = 'contact' and {{ in_list('signal', var('activity_signals')) }}
+    group by entity_id, activity_date, known_from
 ),
 
 last_activity as (
     select
         runs.run_id,
         contacts.contact_id,
-        coalesce(max(known_engagement.last_occurred_at), contacts.created_at) as last_active_at,
+        coalesce(max(activity_days.last_occurred_at), contacts.created_at) as last_active_at,
         runs.as_of_at
     from contacts
     inner join runs
         on contacts.created_at < runs.as_of_at
-    left join known_engagement
+    left join activity_days
         on
-            runs.run_id = known_engagement.run_id
-            and known_engagement.entity_type = 'contact'
-            and contacts.contact_id = known_engagement.entity_id
-            and {{ in_list('known_engagement.signal', var('activity_signals')) }}
+            contacts.contact_id = activity_days.contact_id
+            and activity_days.last_occurred_at < runs.as_of_at
+            and activity_days.known_from < runs.as_of_at
     group by runs.run_id, contacts.contact_id, contacts.created_at, runs.as_of_at
 ),
 
@@ -138,9 +136,7 @@ fit as (
     cross join runs
 ),
 
-signals as (
-    select * from known_engagement
-    union all
+attribute_signals as (
     select * from inactivity
     union all
     select * from metric_signals
@@ -148,62 +144,111 @@ signals as (
     select * from fit
 ),
 
-matched as (
+{%- set rule_columns = [
+    'model_id', 'rule_id', 'dimension', 'category_id', 'points', 'decay_method', 'decay_param',
+    'decay_windows', 'rule_cap', 'qualifies_as', 'repeat_control',
+] %}
+
+matched_attributes as (
     select
-        signals.run_id,
-        signals.entity_type,
-        signals.entity_id,
-        rules.model_id,
-        rules.rule_id,
-        rules.dimension,
-        rules.category_id,
-        rules.points,
-        rules.decay_method,
-        rules.decay_param,
-        rules.decay_windows,
-        rules.rule_cap,
-        rules.qualifies_as,
-        rules.repeat_control,
-        signals.signal_key,
-        signals.activity_date,
-        signals.event_count,
-        signals.first_occurred_at,
-        signals.last_occurred_at,
+        attribute_signals.run_id,
+        attribute_signals.entity_type,
+        attribute_signals.entity_id,
+        {%- for column in rule_columns %}
+            rules.{{ column }},
+        {%- endfor %}
+        attribute_signals.signal_key,
+        attribute_signals.activity_date,
+        attribute_signals.event_count,
+        attribute_signals.first_occurred_at,
+        attribute_signals.last_occurred_at,
         runs.as_of_at,
         case rules.repeat_control
-            when 'every' then signals.signal_key
-            when 'once_per_day' then cast(signals.activity_date as {{ dbt.type_string() }})
-            when 'once_per_value' then signals.signal_text
+            when 'every' then attribute_signals.signal_key
+            when 'once_per_day' then cast(attribute_signals.activity_date as {{ dbt.type_string() }})
+            when 'once_per_value' then attribute_signals.signal_text
             when 'once' then 'once'
         end as repeat_key
-    from signals
+    from attribute_signals
     inner join runs
-        on signals.run_id = runs.run_id
+        on attribute_signals.run_id = runs.run_id
     inner join population
         on
-            signals.run_id = population.run_id
-            and signals.entity_type = population.entity_type
-            and signals.entity_id = population.entity_id
+            attribute_signals.run_id = population.run_id
+            and attribute_signals.entity_type = population.entity_type
+            and attribute_signals.entity_id = population.entity_id
     inner join rules
         on
-            signals.signal = rules.signal
+            attribute_signals.signal = rules.signal
             and population.model_id = rules.model_id
             and runs.rule_set = rules.rule_set
     where
         (population.scope = 'scored' or (rules.dimension = 'fit' and rules.entity_level = 'account'))
         and (
             rules.match_operator = 'any'
-            or (rules.match_operator = 'equals' and signals.signal_text = rules.match_value)
+            or (rules.match_operator = 'equals' and attribute_signals.signal_text = rules.match_value)
             or (
                 rules.match_operator = 'contains'
-                and signals.signal_text like {{ dbt.concat(["'%'", "rules.match_value", "'%'"]) }}
+                and attribute_signals.signal_text like {{ dbt.concat(["'%'", "rules.match_value", "'%'"]) }}
             )
             or (
                 rules.match_operator = 'between'
-                and signals.signal_number >= coalesce(rules.min_value, signals.signal_number)
-                and (rules.max_value is null or signals.signal_number < rules.max_value)
+                and attribute_signals.signal_number >= coalesce(rules.min_value, attribute_signals.signal_number)
+                and (rules.max_value is null or attribute_signals.signal_number < rules.max_value)
             )
         )
+),
+
+{#- A row of int_rule_matches_daily stands for the day's matched signals with one
+    `known_from`: an `every` rule counts all its events; the other controls count its
+    leading (earliest) signal, as they would reading the signals one by one. #}
+matched_engagement as (
+    select
+        runs.run_id,
+        rule_matches.entity_type,
+        rule_matches.entity_id,
+        {%- for column in rule_columns %}
+            rules.{{ column }},
+        {%- endfor %}
+        rule_matches.lead_signal_key as signal_key,
+        rule_matches.activity_date,
+        rule_matches.event_count,
+        rule_matches.first_occurred_at,
+        case
+            when rules.repeat_control = 'every' then rule_matches.last_occurred_at
+            else rule_matches.lead_last_occurred_at
+        end as last_occurred_at,
+        runs.as_of_at,
+        case rules.repeat_control
+            when 'every' then rule_matches.lead_signal_key
+            when 'once_per_day' then cast(rule_matches.activity_date as {{ dbt.type_string() }})
+            when 'once_per_value' then rule_matches.repeat_value
+            when 'once' then 'once'
+        end as repeat_key
+    from rule_matches
+    inner join runs
+        on
+            rule_matches.rule_set = runs.rule_set
+            and rule_matches.last_occurred_at < runs.as_of_at
+            and rule_matches.known_from < runs.as_of_at
+    inner join population
+        on
+            runs.run_id = population.run_id
+            and rule_matches.model_id = population.model_id
+            and rule_matches.entity_type = population.entity_type
+            and rule_matches.entity_id = population.entity_id
+    inner join rules
+        on
+            rule_matches.rule_set = rules.rule_set
+            and rule_matches.model_id = rules.model_id
+            and rule_matches.rule_id = rules.rule_id
+    where population.scope = 'scored' or (rules.dimension = 'fit' and rules.entity_level = 'account')
+),
+
+matched as (
+    select * from matched_attributes
+    union all
+    select * from matched_engagement
 ),
 
 counted as (
