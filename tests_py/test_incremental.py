@@ -17,6 +17,8 @@ from tests_py.test_determinism import mart_digests
 
 CUTOFF = dt.date(2026, 10, 30)
 DAILY_MODELS = ("int_page_views_daily", "int_email_events_daily", "int_usage_events_daily")
+# Incremental models that follow the daily aggregates day by day (not by load).
+DAY_MODELS = ("int_rule_matches_daily",)
 
 
 def read_rows(path: Path) -> tuple[list[str], list[dict]]:
@@ -71,13 +73,13 @@ def incremental(tmp_path_factory, generated_raw):
     result = project.dbt("build", as_of="2026-10-31")
     incremental_state = {
         "marts": mart_digests(project),
-        "daily": {m: table_digest(project, f"intermediate.{m}") for m in DAILY_MODELS},
+        "daily": {m: table_digest(project, f"intermediate.{m}") for m in DAILY_MODELS + DAY_MODELS},
         "history": table_digest(project, "marts.score_history"),
     }
     project.dbt("build", "--full-refresh", as_of="2026-10-31")
     full_state = {
         "marts": mart_digests(project),
-        "daily": {m: table_digest(project, f"intermediate.{m}") for m in DAILY_MODELS},
+        "daily": {m: table_digest(project, f"intermediate.{m}") for m in DAILY_MODELS + DAY_MODELS},
         "history": table_digest(project, "marts.score_history"),
     }
     return project, appended, processed(result.stdout), incremental_state, full_state
@@ -98,9 +100,23 @@ def test_the_daily_run_processes_only_new_loads_and_the_lookback(incremental):
     assert counts["base_marketing__page_views"][0] == appended["page_views"]
     assert counts["base_marketing__email_events"][0] == appended["email_events"]
     assert counts["base_product__usage_events"][0] == appended["product_usage_events"]
-    for model in DAILY_MODELS:
+    for model in DAILY_MODELS + DAY_MODELS:
         done, total = counts[model]
         assert 0 < done < total * 0.2, (model, done, total)
+
+
+def test_a_rule_change_rebuilds_the_rule_matches(incremental):
+    """A rule's matching columns changed: the matches of every day are redone, and the
+    result is the full refresh's."""
+    project, _, _, _, _ = incremental
+    project.edit_seed("scoring/scoring_rules.csv", "contains,/pricing,", "contains,/pric,")
+    result = project.dbt("build", as_of="2026-10-31")
+    assert "int_rule_matches_daily was built from other rules" in result.stdout
+    done, total = processed(result.stdout)["int_rule_matches_daily"]
+    assert done == total
+    rebuilt = table_digest(project, "intermediate.int_rule_matches_daily")
+    project.dbt("build", "--full-refresh", as_of="2026-10-31")
+    assert table_digest(project, "intermediate.int_rule_matches_daily") == rebuilt
 
 
 def test_re_delivered_events_are_duplicates_and_held_back_events_count(incremental):
