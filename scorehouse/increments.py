@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from scorehouse.errors import ScorehouseError
-from scorehouse.load import _literal, find_file
+from scorehouse.load import _literal, configure, find_file
 
 EVENT_TABLES = ("page_views", "email_events", "product_usage_events")
 
@@ -38,7 +38,7 @@ def split_increments(
     counts: dict[str, dict[str, int]] = {"base": {}}
     con = duckdb.connect()
     try:
-        con.execute("set TimeZone = 'UTC'")
+        configure(con)
         for path in sorted(input_dir.iterdir()):
             table = path.name.split(".")[0]
             if table not in EVENT_TABLES and not path.name.startswith("_"):
@@ -51,25 +51,23 @@ def split_increments(
                 reader = f"read_parquet({_literal(str(path))})"
             else:
                 reader = f"read_csv({_literal(str(path))}, header=true, all_varchar=true)"
-            con.execute(
-                f"create or replace temp table events as select *, "
+            # One streamed pass over the file per folder: nothing is held in memory, so
+            # the split works on exports larger than the machine's memory.
+            received_day = (
                 f"cast(coalesce({_day_of_receipt('received_at')}, "
-                f"{_day_of_receipt('occurred_at')}) as date) as _received_day from {reader}"
+                f"{_day_of_receipt('occurred_at')}) as date)"
             )
-            folders = [("base", f"_received_day is null or _received_day < date '{first_day}'")]
+            folders = [("base", f"{received_day} is null or {received_day} < date '{first_day}'")]
             for offset in range(days):
                 day = first_day + dt.timedelta(days=offset)
-                folders.append((day.isoformat(), f"_received_day = date '{day}'"))
+                folders.append((day.isoformat(), f"{received_day} = date '{day}'"))
             for folder, condition in folders:
                 (out_dir / folder).mkdir(exist_ok=True)
                 target = _literal(str(out_dir / folder / f"{table}.csv"))
-                con.execute(
-                    f"copy (select * exclude (_received_day) from events where {condition}) "
-                    f"to {target} (header true)"
-                )
-                counts.setdefault(folder, {})[table] = con.execute(
-                    f"select count(*) from events where {condition}"
-                ).fetchone()[0]
+                written = con.execute(
+                    f"copy (select * from {reader} where {condition}) to {target} (header true)"
+                ).fetchone()
+                counts.setdefault(folder, {})[table] = written[0]
     finally:
         con.close()
     return counts

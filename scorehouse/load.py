@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +87,15 @@ def _file_columns(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[str]
             raise ScorehouseError(f"{path}: not a readable Parquet file ({exc})") from exc
         return [r[0] for r in rows[1:]], ""  # the first row is the schema root
     return _csv_header(path)
+
+
+def configure(con: duckdb.DuckDBPyConnection) -> None:
+    """UTC, and the memory limit and threads dbt's profile gives DuckDB
+    (`SCOREHOUSE_DUCKDB_MEMORY`, `SCOREHOUSE_THREADS`): beyond the limit DuckDB spills to
+    disk, so large exports load in bounded memory."""
+    con.execute("set TimeZone = 'UTC'")
+    con.execute(f"set memory_limit = {_literal(os.environ.get('SCOREHOUSE_DUCKDB_MEMORY', '8GB'))}")
+    con.execute(f"set threads = {int(os.environ.get('SCOREHOUSE_THREADS', '2'))}")
 
 
 def _literal(text: str) -> str:
@@ -213,7 +223,7 @@ def load(
     con = duckdb.connect(str(db_path))
     results = []
     try:
-        con.execute("set TimeZone = 'UTC'")
+        configure(con)
         con.execute(f"create schema if not exists {_quote(raw_schema)}")
         con.execute(
             f"create {'table if not exists' if append else 'or replace table'} "

@@ -52,13 +52,15 @@
     The model stores, on each of its rows, its day's input row count and fingerprint
     (`day_input_rows`, `day_input_fingerprint`: `count(*)` and the sum of
     `row_fingerprint(fingerprint_columns)` over the day's upstream rows), and
-    `input_version`, a number standing for the rest of its inputs (for example its rules).
+    `input_version`, a text standing for the rest of its inputs (for example its rules
+    and its own SQL: see `input_version`).
     A day is processed again when its count or fingerprint differs, or when it is new.
     The table is dropped and rebuilt whole when `version` changed, when a day it holds
     has gone from the upstream, or when it lacks those columns. A day whose input gives
     no row at all is processed on every run (it has nowhere to store its fingerprint). -#}
 {% macro days_with_changed_input(upstream, fingerprint_columns, version) -%}
-    {%- if not execute or not is_incremental() -%}
+    {#- Compiled for docs or lint, the model reads as a full build. #}
+    {%- if not execute or not is_incremental() or flags.WHICH not in ['run', 'build', 'retry'] -%}
         {{ return('true') }}
     {%- endif -%}
     {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
@@ -67,8 +69,8 @@
         {{ return('true') }}
     {%- endif -%}
     {%- set held_version = run_query('select max(input_version) from ' ~ this).rows[0][0] -%}
-    {%- if held_version is not none and held_version | int != version | int -%}
-        {%- do drop_to_rebuild('was built from other rules (input_version ' ~ held_version ~ ', now ' ~ version ~ ')') -%}
+    {%- if held_version is not none and held_version | string != version | string -%}
+        {%- do drop_to_rebuild('was built from other rules or SQL (input_version ' ~ held_version ~ ', now ' ~ version ~ ')') -%}
         {{ return('true') }}
     {%- endif -%}
     {%- set comparison -%}
@@ -226,4 +228,12 @@ select * from daily
 {#- log_rows_processed for a model that processes the rows of loads after `watermark`. -#}
 {% macro log_new_loads(upstream, watermark) -%}
     {%- do log_rows_processed(upstream, '_load_id > ' ~ (watermark if watermark is not none else -1)) -%}
+{%- endmacro %}
+
+
+{#- The `input_version` of a model built with days_with_changed_input: `parts` (numbers
+    or texts standing for its other inputs, such as a fingerprint of its rules) and the
+    md5 of the model's own SQL, so that a change of either rebuilds it. -#}
+{% macro input_version(parts) -%}
+    {{ return((parts + [local_md5(model.raw_code)[:12]]) | join('-')) }}
 {%- endmacro %}

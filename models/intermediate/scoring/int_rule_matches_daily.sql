@@ -13,7 +13,8 @@
     changed (new or late events, a visitor identified, a contact moved to another
     account), found by comparing each day's row count and fingerprint with the ones
     stored here (`days_with_changed_input`). Those days are replaced whole
-    (`replace_dates_config`). A change of the rules' matching columns rebuilds it. -#}
+    (`replace_dates_config`). A change of the rules' matching columns, or of this SQL,
+    rebuilds it (`input_version`). -#}
 {{ replace_dates_config('activity_date') }}
 {%- set signals_relation = ref('int_engagement_signals_unioned') -%}
 {%- set fingerprint_columns = [
@@ -25,14 +26,15 @@
     'scoring_models.entity_type',
 ] -%}
 {%- set rules_version = 0 -%}
-{%- if execute -%}
+{%- if execute and flags.WHICH in ['run', 'build', 'retry'] -%}
     {%- set rules_version = run_query(
         'select coalesce(cast(sum(' ~ row_fingerprint(rule_columns) ~ ') as ' ~ dbt.type_bigint() ~ '), 0)'
         ~ ' from ' ~ ref('int_scoring_rules_checked') ~ ' as rules inner join ' ~ ref('scoring_models')
         ~ ' as scoring_models on rules.model_id = scoring_models.model_id'
     ).rows[0][0] | int -%}
 {%- endif -%}
-{%- set days = days_with_changed_input(signals_relation, fingerprint_columns, rules_version) -%}
+{%- set version = input_version([rules_version]) -%}
+{%- set days = days_with_changed_input(signals_relation, fingerprint_columns, version) -%}
 {%- do log_rows_processed(signals_relation, days) %}
 
 with
@@ -59,10 +61,10 @@ day_inputs as (
     group by activity_date
 ),
 
-{#- An engagement rule counts for the entities its model scores; an account-level fit
-    rule counts for every account (see int_scoring_population). Behavioural signals
-    carry no number, so `between` rules never match them. #}
 matched as (
+    {#- An engagement rule counts for the entities its model scores; an account-level
+        fit rule counts for every account (see int_scoring_population). Behavioural
+        signals carry no number, so `between` rules never match them. #}
     select
         rules.rule_set,
         rules.model_id,
@@ -125,6 +127,21 @@ by_day as (
     group by rule_set, model_id, rule_id, entity_type, entity_id, activity_date, known_from, repeat_value
 ),
 
+day_ranked as (
+    {#- The earliest `known_from` among the day's rows of the same rule, entity and
+        repeat value that come before this one: a run keeps a `once_per_day` row when it
+        knows it and none of those (see int_signals_scored), with no window over all
+        history. #}
+    select
+        *,
+        min(known_from) over (
+            partition by rule_set, model_id, rule_id, entity_type, entity_id, activity_date, repeat_value
+            order by first_occurred_at, lead_signal_key
+            rows between unbounded preceding and 1 preceding
+        ) as earlier_known_from
+    from by_day
+),
+
 final as (
     select
         by_day.rule_set,
@@ -139,11 +156,12 @@ final as (
         by_day.last_occurred_at,
         by_day.lead_signal_key,
         by_day.lead_last_occurred_at,
+        by_day.earlier_known_from,
         day_inputs.day_input_rows,
         day_inputs.day_input_fingerprint,
-        cast({{ rules_version }} as {{ dbt.type_bigint() }}) as input_version,
+        cast('{{ version }}' as {{ var('text_type')[target.type] }}) as input_version,
         by_day.activity_date
-    from by_day
+    from day_ranked as by_day
     inner join day_inputs
         on by_day.activity_date = day_inputs.activity_date
 )

@@ -46,9 +46,9 @@ rule_matches as (
     select * from {{ ref('int_rule_matches_daily') }}
 ),
 
-{#- A contact's activity per day, for its inactivity: a few rows per day, not one per
-    page. #}
 activity_days as (
+    {#- A contact's activity per day, for its inactivity: a few rows per day, not one
+        per page. #}
     select
         entity_id as contact_id,
         activity_date,
@@ -71,8 +71,8 @@ last_activity as (
     left join activity_days
         on
             contacts.contact_id = activity_days.contact_id
-            and activity_days.last_occurred_at < runs.as_of_at
-            and activity_days.known_from < runs.as_of_at
+            and runs.as_of_at > activity_days.last_occurred_at
+            and runs.as_of_at > activity_days.known_from
     group by runs.run_id, contacts.contact_id, contacts.created_at, runs.as_of_at
 ),
 
@@ -168,7 +168,9 @@ matched_attributes as (
             when 'once_per_day' then cast(attribute_signals.activity_date as {{ dbt.type_string() }})
             when 'once_per_value' then attribute_signals.signal_text
             when 'once' then 'once'
-        end as repeat_key
+        end as repeat_key,
+        case when rules.repeat_control = 'every' then 'none' else 'window' end as repeat_ranking,
+        cast(null as {{ dbt.type_timestamp() }}) as earlier_known_from
     from attribute_signals
     inner join runs
         on attribute_signals.run_id = runs.run_id
@@ -199,10 +201,10 @@ matched_attributes as (
         )
 ),
 
-{#- A row of int_rule_matches_daily stands for the day's matched signals with one
-    `known_from`: an `every` rule counts all its events; the other controls count its
-    leading (earliest) signal, as they would reading the signals one by one. #}
 matched_engagement as (
+    {#- A row of int_rule_matches_daily stands for the day's matched signals with one
+        `known_from`: an `every` rule counts all its events; the other controls count
+        its leading (earliest) signal, as they would reading the signals one by one. #}
     select
         runs.run_id,
         rule_matches.entity_type,
@@ -224,7 +226,13 @@ matched_engagement as (
             when 'once_per_day' then cast(rule_matches.activity_date as {{ dbt.type_string() }})
             when 'once_per_value' then rule_matches.repeat_value
             when 'once' then 'once'
-        end as repeat_key
+        end as repeat_key,
+        case rules.repeat_control
+            when 'every' then 'none'
+            when 'once_per_day' then 'by_day'
+            else 'window'
+        end as repeat_ranking,
+        rule_matches.earlier_known_from
     from rule_matches
     inner join runs
         on
@@ -252,6 +260,26 @@ matched as (
 ),
 
 counted as (
+    {#- Repeat control keeps the first signal per repeat key (`repeat_number = 1`).
+        An `every` rule's signals are each their own key. A behavioural `once_per_day`
+        row is first when no earlier row of its day is known to the run
+        (`earlier_known_from`, from int_rule_matches_daily). The rest are ranked here. #}
+    select
+        *,
+        1 as repeat_number
+    from matched
+    where repeat_ranking = 'none'
+
+    union all
+
+    select
+        *,
+        case when earlier_known_from is null or earlier_known_from >= as_of_at then 1 else 2 end as repeat_number
+    from matched
+    where repeat_ranking = 'by_day'
+
+    union all
+
     select
         *,
         row_number() over (
@@ -259,6 +287,7 @@ counted as (
             order by first_occurred_at, signal_key
         ) as repeat_number
     from matched
+    where repeat_ranking = 'window'
 ),
 
 aged as (
