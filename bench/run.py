@@ -28,6 +28,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import math
 import os
 import platform
 import re
@@ -37,6 +38,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import peers
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -151,10 +154,11 @@ def model_times(run_results: Path, top: int = 8) -> list[tuple[str, float]]:
 
 
 class Bench:
-    def __init__(self, scale: int, tests: bool, keep: bool) -> None:
+    def __init__(self, scale: int, tests: bool, keep: bool, peer_engines: list[str]) -> None:
         self.scale = scale
         self.tests = tests
         self.keep = keep
+        self.peer_engines = peer_engines
         self.dir = WORK_DIR / f"scale-{scale}"
         self.logs = self.dir / "logs"
         self.db = self.dir / "warehouse.duckdb"
@@ -170,13 +174,20 @@ class Bench:
         self.checks: list[str] = []
         self.failed = False
 
-    def run(self, name: str, command: list[str], events: int, dbt: bool = False) -> Step:
+    def run(
+        self,
+        name: str,
+        command: list[str],
+        events: int,
+        dbt: bool = False,
+        env: dict[str, str] | None = None,
+    ) -> Step:
         log = self.logs / f"{name}.log"
         print(f"[scale {self.scale}] {name}: {' '.join(command)}", flush=True)
         run_results = PROJECT_DIR / "target" / "run_results.json"
         if dbt and run_results.exists():
             run_results.unlink()
-        wall, cpu, rss, code = measure(command, log, self.env)
+        wall, cpu, rss, code = measure(command, log, {**self.env, **(env or {})})
         step = Step(self.scale, name, wall, rss, events, code, cpu_s=cpu)
         if dbt:
             text = log.read_text()
@@ -226,6 +237,31 @@ class Bench:
         if code != 0:
             self.failed = True
 
+    def peer(self, engine: str, events: int) -> None:
+        """The same full build (models only) on `engine`, from the raw tables of the DuckDB
+        warehouse, then every mart compared with DuckDB's (`scorehouse crosscheck`)."""
+        sh = str(BIN / "scorehouse")
+        with peers.environment(engine, self.dir / engine) as env:
+            copy = [sh, "copy-raw", "--to", engine, "--db", str(self.db)]
+            self.run(f"copy_raw_{engine}", copy, events, env=env)
+            self.run(f"full_build_{engine}", self.dbt_build(SPLIT_DAY), events, dbt=True, env=env)
+            command = [sh, "crosscheck", "--with", engine, "--db", str(self.db)]
+            log = self.logs / f"crosscheck_{engine}.log"
+            with log.open("w") as out:
+                code = subprocess.call(
+                    command,
+                    cwd=PROJECT_DIR,
+                    env={**self.env, **env},
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            lines = log.read_text().strip().splitlines()
+            verdict = ("equal" if code == 0 else "DIFFERENT: ") + (lines[-1] if lines else "")
+            self.checks.append(f"scale {self.scale}, {engine} marts against DuckDB's: {verdict}")
+            print(f"[scale {self.scale}] crosscheck {engine}: {verdict}", flush=True)
+            if code != 0:
+                self.failed = True
+
     def execute(self) -> None:
         if self.dir.exists():
             shutil.rmtree(self.dir)
@@ -251,6 +287,8 @@ class Bench:
             self.run("tests", [str(BIN / "dbt"), "test", "--vars", vars_], base_events, dbt=True)
         out = self.baseline("baseline_full", [base], SPLIT_DAY, base_events)
         self.check("check_full", out, SPLIT_DAY)
+        for engine in self.peer_engines:
+            self.peer(engine, base_events)
 
         # The daily run: one new day of events.
         self.run("load_day", [sh, "load", "--append", "--input-dir", str(day)], day_events)
@@ -266,82 +304,163 @@ def fmt(seconds: float) -> str:
     return f"{seconds:,.1f}"
 
 
-def write_results(benches: list[Bench], stamp: dict[str, str]) -> tuple[Path, Path]:
+CSV_COLUMNS = ["scale", "step", "wall_s", "cpu_s", "dbt_s", "peak_rss_mb", "events"] + [
+    "events_per_s",
+    "exit_code",
+    "cores",
+    "memory_gb",
+    "cpu",
+    "commit",
+    "date_utc",
+]
+
+
+def write_scale(bench: Bench, stamp: dict[str, str]) -> None:
+    """`results/scale-<S>.csv` and `.md`: every step of this scale's latest run."""
     RESULTS_DIR.mkdir(exist_ok=True)
-    csv_path, md_path = RESULTS_DIR / "results.csv", RESULTS_DIR / "results.md"
-    with csv_path.open("w", newline="") as handle:
+    with (RESULTS_DIR / f"scale-{bench.scale}.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            ["scale", "step", "wall_s", "cpu_s", "dbt_s", "peak_rss_mb", "events"]
-            + ["events_per_s", "exit_code"]
-            + ["cores", "memory_gb", "cpu", "commit", "date_utc"]
-        )
-        for bench in benches:
-            for s in bench.steps:
-                writer.writerow(
-                    [s.scale, s.name, f"{s.wall_s:.2f}", f"{s.cpu_s:.2f}"]
-                    + ["" if s.dbt_s is None else f"{s.dbt_s:.2f}"]
-                    + [f"{s.peak_rss_mb:.0f}", s.events]
-                    + [f"{s.events_per_s:.0f}", s.exit_code]
-                    + [stamp["cores"], stamp["memory_gb"], stamp["cpu"], stamp["commit"]]
-                    + [stamp["date_utc"]]
-                )
+        writer.writerow(CSV_COLUMNS)
+        for s in bench.steps:
+            writer.writerow(
+                [s.scale, s.name, f"{s.wall_s:.2f}", f"{s.cpu_s:.2f}"]
+                + ["" if s.dbt_s is None else f"{s.dbt_s:.2f}"]
+                + [f"{s.peak_rss_mb:.0f}", s.events]
+                + [f"{s.events_per_s:.0f}", s.exit_code]
+                + [stamp["cores"], stamp["memory_gb"], stamp["cpu"], stamp["commit"]]
+                + [stamp["date_utc"]]
+            )
     lines = [
-        "# Benchmark results",
+        f"# Benchmark, scale {bench.scale}",
         "",
         f"Machine: {stamp['cores']} cores, {stamp['memory_gb']} GB memory, {stamp['cpu']}; "
         f"Python {stamp['python']}; dbt threads {stamp['dbt_threads']}, DuckDB memory limit "
         f"{stamp['duckdb_memory_limit']}. Commit {stamp['commit']}, run {stamp['date_utc']} UTC "
         f"at nice {stamp['nice']}, load average {stamp['load_average']} at the start.",
         "",
-        "| scale | events | full build (models) | + tests | incremental day | baseline | "
-        "ratio full / baseline (wall) | ratio (CPU) | peak RSS full / incr. / baseline | "
-        "events/s full / incr. / baseline |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| step | wall | CPU (user+sys) | dbt's own run | peak RSS | events | events/s | notes |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for bench in benches:
-        by = {s.name: s for s in bench.steps}
-        if not {"full_build", "baseline_full", "incremental_build"} <= by.keys():
-            continue
-        full, base, incr = by["full_build"], by["baseline_full"], by["incremental_build"]
-        tests = by.get("tests")
+    for s in bench.steps:
         lines.append(
-            f"| {bench.scale} | {full.events:,} | {fmt(full.wall_s)} s | "
-            + (f"{fmt(full.wall_s + tests.wall_s)} s" if tests else "not run")
-            + f" | {fmt(incr.wall_s)} s ({incr.events:,} events) | {fmt(base.wall_s)} s | "
-            f"{full.wall_s / base.wall_s:.1f}x"
-            + (f" ({(full.wall_s + tests.wall_s) / base.wall_s:.1f}x with tests)" if tests else "")
-            + f" | {full.cpu_s / base.cpu_s:.1f}x"
-            + f" | {full.peak_rss_mb:,.0f} / {incr.peak_rss_mb:,.0f} / {base.peak_rss_mb:,.0f} MB"
-            f" | {full.events_per_s:,.0f} / {incr.events_per_s:,.0f} / {base.events_per_s:,.0f} |"
+            f"| {s.name} | {fmt(s.wall_s)} s | {fmt(s.cpu_s)} s | "
+            + ("" if s.dbt_s is None else f"{fmt(s.dbt_s)} s")
+            + f" | {s.peak_rss_mb:,.0f} MB | {s.events:,} | {s.events_per_s:,.0f} | {s.notes} |"
         )
-    lines += ["", "## Every step", ""]
-    lines += [
-        "| scale | step | wall | CPU (user+sys) | dbt's own run | peak RSS | events | events/s "
-        "| notes |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for bench in benches:
-        for s in bench.steps:
-            lines.append(
-                f"| {s.scale} | {s.name} | {fmt(s.wall_s)} s | {fmt(s.cpu_s)} s | "
-                + ("" if s.dbt_s is None else f"{fmt(s.dbt_s)} s")
-                + f" | {s.peak_rss_mb:,.0f} MB | "
-                f"{s.events:,} | {s.events_per_s:,.0f} | {s.notes} |"
-            )
-    lines += ["", "## Equality of the baseline with `marts.lead_scores` (acquisition)", ""]
-    lines += [f"- {c}" for b in benches for c in b.checks]
+    lines += ["", "## Checks", ""]
+    lines += [f"- {c}" for c in bench.checks]
     lines += ["", "## Slowest models (dbt `run_results.json` execution time)", ""]
-    for bench in benches:
-        for s in bench.steps:
-            if s.top_models and s.name != "tests":
-                top = ", ".join(f"`{m}` {t:.1f} s" for m, t in s.top_models)
-                lines.append(f"- scale {s.scale}, {s.name}: {top}")
+    for s in bench.steps:
+        if s.top_models and s.name != "tests":
+            top = ", ".join(f"`{m}` {t:.1f} s" for m, t in s.top_models)
+            lines.append(f"- {s.name}: {top}")
     lines += ["", "## Rows processed (incremental models, from the dbt log)", ""]
-    for bench in benches:
-        for s in bench.steps:
-            for model, n, m in s.rows_processed:
-                lines.append(f"- scale {s.scale}, {s.name}: `{model}` {n:,} of {m:,} rows")
+    for s in bench.steps:
+        for model, n, m in s.rows_processed:
+            lines.append(f"- {s.name}: `{model}` {n:,} of {m:,} rows")
+    (RESULTS_DIR / f"scale-{bench.scale}.md").write_text("\n".join(lines) + "\n")
+
+
+def write_summary() -> tuple[Path, Path]:
+    """`results/results.csv` (every scale's steps) and `results.md` (the ratios, the
+    peers and the growth curve), from the latest run of each scale."""
+    rows = []
+    for path in sorted(RESULTS_DIR.glob("scale-*.csv"), key=lambda p: int(p.stem.split("-")[1])):
+        with path.open(newline="") as handle:
+            rows += list(csv.DictReader(handle))
+    csv_path, md_path = RESULTS_DIR / "results.csv", RESULTS_DIR / "results.md"
+    with csv_path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    by_scale: dict[int, dict[str, dict]] = {}
+    for row in rows:
+        by_scale.setdefault(int(row["scale"]), {})[row["step"]] = row
+    lines = [
+        "# Benchmark results",
+        "",
+        "The latest run of each scale (`bench/run.py --scales S`); each scale's steps, checks,",
+        "slowest models and rows processed are in `scale-<S>.md`. Wall times are seconds on",
+        "the machine named there; CPU is user + system seconds of the step's processes.",
+        "",
+        "| scale | events | full build (models) | + tests | daily run (new events) "
+        "| daily / full | baseline | full / baseline (wall) | (CPU) "
+        "| peak RSS full / daily / baseline | commit, date |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    curve = []
+    for scale, steps in sorted(by_scale.items()):
+        if not {"full_build", "baseline_full"} <= steps.keys():
+            continue
+        full, base = steps["full_build"], steps["baseline_full"]
+        incr, tests = steps.get("incremental_build"), steps.get("tests")
+        full_s, base_s = float(full["wall_s"]), float(base["wall_s"])
+        curve.append((scale, int(full["events"]), full_s, float(base["wall_s"])))
+        lines.append(
+            f"| {scale} | {int(full['events']):,} | {fmt(full_s)} s | "
+            + (f"{fmt(full_s + float(tests['wall_s']))} s" if tests else "not run")
+            + (
+                f" | {fmt(float(incr['wall_s']))} s ({int(incr['events']):,}) | "
+                f"{float(incr['wall_s']) / full_s:.0%}"
+                if incr
+                else " | not run | "
+            )
+            + f" | {fmt(base_s)} s | {full_s / base_s:.1f}x"
+            + f" | {float(full['cpu_s']) / max(float(base['cpu_s']), 0.01):.1f}x"
+            + f" | {float(full['peak_rss_mb']):,.0f} / "
+            + (f"{float(incr['peak_rss_mb']):,.0f}" if incr else "-")
+            + f" / {float(base['peak_rss_mb']):,.0f} MB | {full['commit']}, {full['date_utc']} |"
+        )
+    peer_lines = []
+    for scale, steps in sorted(by_scale.items()):
+        for engine in peers.PEERS:
+            build = steps.get(f"full_build_{engine}")
+            if build and "full_build" in steps:
+                duck = float(steps["full_build"]["wall_s"])
+                copy = steps.get(f"copy_raw_{engine}")
+                peer_lines.append(
+                    f"| {scale} | {engine} | {fmt(float(build['wall_s']))} s | "
+                    f"{fmt(duck)} s | {float(build['wall_s']) / duck:.1f}x | "
+                    + (f"{fmt(float(copy['wall_s']))} s" if copy else "")
+                    + " |"
+                )
+    if peer_lines:
+        lines += [
+            "",
+            "## Peers: the same full build (models only) on the engines a user would pick instead",
+            "",
+            "Wall time only: the engine's own processes (the PostgreSQL server, Spark's JVM) are",
+            "not all under `/usr/bin/time`, so their CPU and memory are not comparable.",
+            "",
+            "| scale | engine | full build | DuckDB full build | ratio to DuckDB "
+            "| raw copy from DuckDB |",
+            "|---|---|---|---|---|---|",
+            *peer_lines,
+        ]
+    if len(curve) > 1:
+        lines += [
+            "",
+            "## Growth: how the full build's time grows with the events",
+            "",
+            "The exponent k in time ~ events^k between consecutive scales: 1 is linear growth,",
+            "under 1 means fixed costs (dbt start-up, seeds, small models) still weigh.",
+            "",
+            "| scale | events | full build | s per million events "
+            "| k (full build) | k (baseline) |",
+            "|---|---|---|---|---|---|",
+        ]
+        previous = None
+        for scale, events, full_s, base_s in curve:
+            k_full = k_base = ""
+            if previous:
+                grow = math.log(events / previous[1])
+                k_full = f"{math.log(full_s / previous[2]) / grow:.2f}"
+                k_base = f"{math.log(base_s / previous[3]) / grow:.2f}"
+            lines.append(
+                f"| {scale} | {events:,} | {fmt(full_s)} s | {full_s / events * 1e6:.1f} | "
+                f"{k_full} | {k_base} |"
+            )
+            previous = (scale, events, full_s, base_s)
     md_path.write_text("\n".join(lines) + "\n")
     return csv_path, md_path
 
@@ -364,19 +483,31 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-tests", action="store_true", help="skip the timed `dbt test`")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    parser.add_argument(
+        "--peers",
+        type=lambda text: [e for e in text.split(",") if e],
+        default=[],
+        help="also build on these engines after the DuckDB full build: postgres, spark",
+    )
     args = parser.parse_args(argv)
+    unknown = [e for e in args.peers if e not in peers.PEERS]
+    if unknown:
+        expected = ", ".join(peers.PEERS)
+        parser.error(f"unknown peer engine(s) {', '.join(unknown)}; expected {expected}")
     stamp = machine()
-    benches = []
+    failed = False
     for scale in args.scales:
-        bench = Bench(scale, tests=not args.no_tests, keep=args.keep)
-        benches.append(bench)
+        bench = Bench(scale, tests=not args.no_tests, keep=args.keep, peer_engines=args.peers)
         try:
             bench.execute()
         finally:
-            write_results([b for b in benches if b.steps], stamp)
-    csv_path, md_path = write_results(benches, stamp)
+            if bench.steps:
+                write_scale(bench, stamp)
+                write_summary()
+        failed = failed or bench.failed
+    csv_path, md_path = write_summary()
     print(f"results: {md_path} and {csv_path}")
-    return 1 if any(b.failed for b in benches) else 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
