@@ -256,7 +256,7 @@ class Bench:
                     stderr=subprocess.STDOUT,
                 )
             lines = log.read_text().strip().splitlines()
-            verdict = ("equal" if code == 0 else "DIFFERENT: ") + (lines[-1] if lines else "")
+            verdict = ("equal: " if code == 0 else "DIFFERENT: ") + (lines[-1] if lines else "")
             self.checks.append(f"scale {self.scale}, {engine} marts against DuckDB's: {verdict}")
             print(f"[scale {self.scale}] crosscheck {engine}: {verdict}", flush=True)
             if code != 0:

@@ -40,7 +40,10 @@
 with
 
 signals as (
-    select * from {{ signals_relation }}
+    select
+        *,
+        cast(null as {{ type_double() }}) as signal_number
+    from {{ signals_relation }}
     where {{ days }}
 ),
 
@@ -88,14 +91,7 @@ matched as (
             scoring_models.entity_type = signals.entity_type
             or (rules.dimension = 'fit' and rules.entity_level = 'account' and signals.entity_type = 'account')
         )
-        and (
-            rules.match_operator = 'any'
-            or (rules.match_operator = 'equals' and signals.signal_text = rules.match_value)
-            or (
-                rules.match_operator = 'contains'
-                and signals.signal_text like {{ dbt.concat(["'%'", "rules.match_value", "'%'"]) }}
-            )
-        )
+        and {{ rule_matches_signal('rules', 'signals') }}
 ),
 
 ranked as (

@@ -10,7 +10,43 @@
 with
 
 scored_signals as (
-    select * from {{ ref('int_signals_scored') }}
+    {#- Rules scored signal by signal, and rules scored in one pass per run. #}
+    select
+        run_id,
+        entity_type,
+        entity_id,
+        model_id,
+        rule_id,
+        dimension,
+        category_id,
+        rule_cap,
+        qualifies_as,
+        occurrences,
+        base_points,
+        decayed_points,
+        case when qualifies_as is not null and decayed_points <> 0 then first_occurred_at end
+            as qualifying_event_at,
+        last_occurred_at
+    from {{ ref('int_signals_scored') }}
+
+    union all
+
+    select
+        run_id,
+        entity_type,
+        entity_id,
+        model_id,
+        rule_id,
+        dimension,
+        category_id,
+        rule_cap,
+        qualifies_as,
+        occurrences,
+        base_points,
+        decayed_points,
+        qualifying_event_at,
+        last_occurred_at
+    from {{ ref('int_rule_matches_decayed') }}
 ),
 
 categories as (
@@ -31,8 +67,7 @@ rule_totals as (
         cast(sum(occurrences) as {{ dbt.type_bigint() }}) as occurrences,
         sum(base_points) as base_points,
         sum(decayed_points) as decayed_points,
-        min(case when qualifies_as is not null and decayed_points <> 0 then first_occurred_at end)
-            as qualifying_event_at,
+        min(qualifying_event_at) as qualifying_event_at,
         max(last_occurred_at) as last_occurred_at
     from scored_signals
     group by run_id, entity_type, entity_id, model_id, rule_id, dimension, category_id

@@ -1,13 +1,15 @@
-{#- The long table of scored signals: one row per run, entity, model, rule and counted
-    signal (a day of matched events, or one attribute or metric), with the occurrences
-    counted, base points, age, decay factor and decayed points. Rules join to signals as
-    data (no SQL per rule): behavioural signals come already matched to their rules, per
-    day, from `int_rule_matches_daily`; attributes and metrics are matched here. A run
-    counts only what was known before its date: days before it, known by then
-    (`known_from`), for the entities the model scores then (`int_scoring_population`).
-    Repeat control: `every` counts each event of the day, the other controls count one
-    occurrence per repeat key, the earliest. Events age in whole days: every event of a
-    day is as old as its day. -#}
+{#- Signals scored one by one: one row per run, entity, model, rule and counted signal
+    (an attribute or metric, or a day of matched events), with the occurrences counted,
+    base points, age, decay factor and decayed points. It scores the attributes and
+    metrics, and the behavioural matches of the rules that int_rule_matches_decayed does
+    not score in one pass (repeat control `once` or `once_per_value`, or step decay).
+    Rules join to signals as data (no SQL per rule): behavioural signals come already
+    matched to their rules, per day, from `int_rule_matches_daily`; attributes and
+    metrics are matched here. A run counts only what was known before its date: days
+    before it, known by then (`known_from`), for the entities the model scores then
+    (`int_scoring_population`). Repeat control: `every` counts each event of the day,
+    the other controls count one occurrence per repeat key, the earliest. Events age in
+    whole days: every event of a day is as old as its day. -#}
 with
 
 runs as (
@@ -43,7 +45,15 @@ account_metrics as (
 ),
 
 rule_matches as (
-    select * from {{ ref('int_rule_matches_daily') }}
+    {#- Only the matches of rules int_rule_matches_decayed does not score in one pass. #}
+    select rule_matches.*
+    from {{ ref('int_rule_matches_daily') }} as rule_matches
+    inner join {{ ref('int_scoring_rules_checked') }} as rules
+        on
+            rule_matches.rule_set = rules.rule_set
+            and rule_matches.model_id = rules.model_id
+            and rule_matches.rule_id = rules.rule_id
+    where not {{ scored_in_one_pass('rules') }}
 ),
 
 activity_days as (
@@ -119,29 +129,10 @@ metric_signals as (
     {%- endfor %}
 ),
 
-fit as (
-    select
-        runs.run_id,
-        fit_signals.entity_type,
-        fit_signals.entity_id,
-        fit_signals.signal,
-        fit_signals.signal_text,
-        fit_signals.signal_number,
-        fit_signals.signal as signal_key,
-        cast(null as date) as activity_date,
-        1 as event_count,
-        cast(null as {{ dbt.type_timestamp() }}) as first_occurred_at,
-        cast(null as {{ dbt.type_timestamp() }}) as last_occurred_at
-    from fit_signals
-    cross join runs
-),
-
-attribute_signals as (
+run_signals as (
     select * from inactivity
     union all
     select * from metric_signals
-    union all
-    select * from fit
 ),
 
 {%- set rule_columns = [
@@ -149,56 +140,90 @@ attribute_signals as (
     'decay_windows', 'rule_cap', 'qualifies_as', 'repeat_control',
 ] %}
 
-matched_attributes as (
+fit_matched as (
+    {#- Attributes do not change with the run: matched to the rules once. #}
     select
-        attribute_signals.run_id,
-        attribute_signals.entity_type,
-        attribute_signals.entity_id,
+        rules.rule_set,
         {%- for column in rule_columns %}
             rules.{{ column }},
         {%- endfor %}
-        attribute_signals.signal_key,
-        attribute_signals.activity_date,
-        attribute_signals.event_count,
-        attribute_signals.first_occurred_at,
-        attribute_signals.last_occurred_at,
+        rules.entity_level,
+        fit_signals.entity_type,
+        fit_signals.entity_id,
+        fit_signals.signal as signal_key,
+        {{ repeat_key('rules.repeat_control', 'fit_signals.signal', 'cast(null as date)', 'fit_signals.signal_text') }}
+            as repeat_key
+    from fit_signals
+    inner join rules
+        on fit_signals.signal = rules.signal
+    where {{ rule_matches_signal('rules', 'fit_signals') }}
+),
+
+matched_fit as (
+    select
+        runs.run_id,
+        fit_matched.entity_type,
+        fit_matched.entity_id,
+        {%- for column in rule_columns %}
+            fit_matched.{{ column }},
+        {%- endfor %}
+        fit_matched.signal_key,
+        cast(null as date) as activity_date,
+        1 as event_count,
+        cast(null as {{ dbt.type_timestamp() }}) as first_occurred_at,
+        cast(null as {{ dbt.type_timestamp() }}) as last_occurred_at,
         runs.as_of_at,
-        case rules.repeat_control
-            when 'every' then attribute_signals.signal_key
-            when 'once_per_day' then cast(attribute_signals.activity_date as {{ dbt.type_string() }})
-            when 'once_per_value' then attribute_signals.signal_text
-            when 'once' then 'once'
-        end as repeat_key,
-        case when rules.repeat_control = 'every' then 'none' else 'window' end as repeat_ranking,
+        fit_matched.repeat_key,
+        case when fit_matched.repeat_control = 'every' then 'none' else 'window' end as repeat_ranking,
         cast(null as {{ dbt.type_timestamp() }}) as earlier_known_from
-    from attribute_signals
+    from fit_matched
     inner join runs
-        on attribute_signals.run_id = runs.run_id
+        on fit_matched.rule_set = runs.rule_set
     inner join population
         on
-            attribute_signals.run_id = population.run_id
-            and attribute_signals.entity_type = population.entity_type
-            and attribute_signals.entity_id = population.entity_id
+            runs.run_id = population.run_id
+            and fit_matched.model_id = population.model_id
+            and fit_matched.entity_type = population.entity_type
+            and fit_matched.entity_id = population.entity_id
+    where
+        population.scope = 'scored' or (fit_matched.dimension = 'fit' and fit_matched.entity_level = 'account')
+),
+
+matched_run_signals as (
+    select
+        run_signals.run_id,
+        run_signals.entity_type,
+        run_signals.entity_id,
+        {%- for column in rule_columns %}
+            rules.{{ column }},
+        {%- endfor %}
+        run_signals.signal_key,
+        run_signals.activity_date,
+        run_signals.event_count,
+        run_signals.first_occurred_at,
+        run_signals.last_occurred_at,
+        runs.as_of_at,
+        {{ repeat_key(
+            'rules.repeat_control', 'run_signals.signal_key', 'run_signals.activity_date', 'run_signals.signal_text'
+        ) }} as repeat_key,
+        case when rules.repeat_control = 'every' then 'none' else 'window' end as repeat_ranking,
+        cast(null as {{ dbt.type_timestamp() }}) as earlier_known_from
+    from run_signals
+    inner join runs
+        on run_signals.run_id = runs.run_id
+    inner join population
+        on
+            run_signals.run_id = population.run_id
+            and run_signals.entity_type = population.entity_type
+            and run_signals.entity_id = population.entity_id
     inner join rules
         on
-            attribute_signals.signal = rules.signal
+            run_signals.signal = rules.signal
             and population.model_id = rules.model_id
             and runs.rule_set = rules.rule_set
     where
         (population.scope = 'scored' or (rules.dimension = 'fit' and rules.entity_level = 'account'))
-        and (
-            rules.match_operator = 'any'
-            or (rules.match_operator = 'equals' and attribute_signals.signal_text = rules.match_value)
-            or (
-                rules.match_operator = 'contains'
-                and attribute_signals.signal_text like {{ dbt.concat(["'%'", "rules.match_value", "'%'"]) }}
-            )
-            or (
-                rules.match_operator = 'between'
-                and attribute_signals.signal_number >= coalesce(rules.min_value, attribute_signals.signal_number)
-                and (rules.max_value is null or attribute_signals.signal_number < rules.max_value)
-            )
-        )
+        and {{ rule_matches_signal('rules', 'run_signals') }}
 ),
 
 matched_engagement as (
@@ -221,12 +246,10 @@ matched_engagement as (
             else rule_matches.lead_last_occurred_at
         end as last_occurred_at,
         runs.as_of_at,
-        case rules.repeat_control
-            when 'every' then rule_matches.lead_signal_key
-            when 'once_per_day' then cast(rule_matches.activity_date as {{ dbt.type_string() }})
-            when 'once_per_value' then rule_matches.repeat_value
-            when 'once' then 'once'
-        end as repeat_key,
+        {{ repeat_key(
+            'rules.repeat_control', 'rule_matches.lead_signal_key', 'rule_matches.activity_date',
+            'rule_matches.repeat_value',
+        ) }} as repeat_key,
         case rules.repeat_control
             when 'every' then 'none'
             when 'once_per_day' then 'by_day'
@@ -254,7 +277,9 @@ matched_engagement as (
 ),
 
 matched as (
-    select * from matched_attributes
+    select * from matched_fit
+    union all
+    select * from matched_run_signals
     union all
     select * from matched_engagement
 ),
