@@ -54,7 +54,7 @@ def run(raw_dirs: list[Path], loaded_at: list[dt.datetime], as_of: dt.date, out:
     con = duckdb.connect(
         config={
             "threads": int(os.environ.get("SCOREHOUSE_THREADS", "2")),
-            "memory_limit": os.environ.get("SCOREHOUSE_DUCKDB_MEMORY", "8GB"),
+            "memory_limit": os.environ.get("SCOREHOUSE_DUCKDB_MEMORY", "6GB"),
         }
     )
     con.execute("set TimeZone = 'UTC'")

@@ -97,7 +97,7 @@ def machine() -> dict[str, str]:
         "commit": commit,
         "date_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
         "dbt_threads": os.environ.get("SCOREHOUSE_THREADS", "2"),
-        "duckdb_memory_limit": os.environ.get("SCOREHOUSE_DUCKDB_MEMORY", "8GB"),
+        "duckdb_memory_limit": os.environ.get("SCOREHOUSE_DUCKDB_MEMORY", "6GB"),
         "load_average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "nice": str(os.nice(0)),
     }

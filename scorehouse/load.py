@@ -94,7 +94,7 @@ def configure(con: duckdb.DuckDBPyConnection) -> None:
     (`SCOREHOUSE_DUCKDB_MEMORY`, `SCOREHOUSE_THREADS`): beyond the limit DuckDB spills to
     disk, so large exports load in bounded memory."""
     con.execute("set TimeZone = 'UTC'")
-    con.execute(f"set memory_limit = {_literal(os.environ.get('SCOREHOUSE_DUCKDB_MEMORY', '8GB'))}")
+    con.execute(f"set memory_limit = {_literal(os.environ.get('SCOREHOUSE_DUCKDB_MEMORY', '6GB'))}")
     con.execute(f"set threads = {int(os.environ.get('SCOREHOUSE_THREADS', '2'))}")
 
 
