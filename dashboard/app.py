@@ -169,13 +169,18 @@ def view_call_today(pub: Publication) -> None:
         .mark_bar()
         .encode(
             x=alt.X("points:Q", title="Points, summed over the leads"),
-            y=alt.Y("rule_description:N", sort="-x", title=None),
+            y=alt.Y("rule_description:N", sort="-x", title=None, axis=alt.Axis(labelLimit=420)),
             tooltip=["rule_description", "leads", "points"],
         )
         .properties(height=max(120, 28 * len(reasons))),
         width="stretch",
     )
-    st.table(reasons.rename(columns={"rule_description": "rule"}).set_index("rule"))
+    reasons["points"] = reasons["points"].map("{:,.1f}".format)
+    st.table(
+        reasons.rename(
+            columns={"rule_description": "Rule", "leads": "Leads", "points": "Points"}
+        ).set_index("Rule")
+    )
 
 
 def view_explain(pub: Publication) -> None:
@@ -186,7 +191,9 @@ def view_explain(pub: Publication) -> None:
         model_id = pick_model("Scoring model", models, "explain_lead_model")
         default = (data.top_lead(pub, model_id) if model_id else None) or ""
         entity_id = st.text_input(
-            "Contact id", value=st.query_params.get("lead", default), key="explain_lead_id"
+            "Contact id",
+            value=st.query_params.get("lead", default),
+            key=f"explain_lead_id_{model_id}",
         ).strip()
         row = data.lead(pub, entity_id, model_id) if model_id and entity_id else None
         breakdown = data.lead_breakdown(pub, entity_id, model_id) if row is not None else None
@@ -196,7 +203,9 @@ def view_explain(pub: Publication) -> None:
         model_id = pick_model("Scoring model", models, "explain_account_model")
         default = (data.top_account(pub, model_id) if model_id else None) or ""
         entity_id = st.text_input(
-            "Account id", value=st.query_params.get("account", default), key="explain_account_id"
+            "Account id",
+            value=st.query_params.get("account", default),
+            key=f"explain_account_id_{model_id}",
         ).strip()
         row = data.account(pub, entity_id, model_id) if model_id and entity_id else None
         breakdown = data.account_breakdown(pub, entity_id, model_id) if row is not None else None
@@ -244,7 +253,7 @@ def view_explain(pub: Publication) -> None:
             .mark_bar()
             .encode(
                 x=alt.X("capped_points:Q", title="Points"),
-                y=alt.Y("rule_description:N", sort="-x", title=None),
+                y=alt.Y("rule_description:N", sort="-x", title=None, axis=alt.Axis(labelLimit=420)),
                 color=alt.Color("dimension:N", title="Dimension"),
                 tooltip=[
                     "rule_id",
@@ -296,12 +305,17 @@ def view_tiers(pub: Publication) -> None:
     cols[3].metric("ARR at risk", money(tiers["arr_at_risk"].sum()))
 
     st.subheader("Customer value tiers")
-    left, right = st.columns([3, 2])
+    left, right = st.columns([2, 3])
     left.altair_chart(
         alt.Chart(tiers)
         .mark_bar()
         .encode(
-            x=alt.X("value_tier:N", sort=list(data.VALUE_TIERS), title="Value tier"),
+            x=alt.X(
+                "value_tier:N",
+                sort=list(data.VALUE_TIERS),
+                title="Value tier",
+                axis=alt.Axis(labelAngle=0),
+            ),
             y=alt.Y("customers:Q", title="Customers"),
             tooltip=["value_tier", "customers", "at_risk", "arr", "arr_at_risk"],
         )
@@ -312,7 +326,19 @@ def view_tiers(pub: Publication) -> None:
     shown["arr"] = shown["arr"].map(money)
     shown["arr_at_risk"] = shown["arr_at_risk"].map(money)
     shown["average_health"] = shown["average_health"].map("{:.1f}".format)
-    right.table(shown.set_index("value_tier"))
+    right.table(
+        shown.rename(
+            columns={
+                "value_tier": "Tier",
+                "customers": "Customers",
+                "at_risk": "At risk",
+                "expansion_signals": "Expansion signals",
+                "arr": "ARR",
+                "arr_at_risk": "ARR at risk",
+                "average_health": "Avg health",
+            }
+        ).set_index("Tier")
+    )
 
     st.subheader("Risk alerts")
     at_risk = data.customers_at_risk(pub)
@@ -356,7 +382,7 @@ def view_tiers(pub: Publication) -> None:
         alt.Chart(grades)
         .mark_bar()
         .encode(
-            x=alt.X("account_grade:N", title="Account grade"),
+            x=alt.X("account_grade:N", title="Account grade", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("accounts:Q", title="Accounts"),
             color=alt.Color("account_stage:N", title="Stage"),
             tooltip=["account_grade", "account_stage", "accounts", "open_pipeline"],
@@ -365,7 +391,15 @@ def view_tiers(pub: Publication) -> None:
         width="stretch",
     )
     by_grade["open_pipeline"] = by_grade["open_pipeline"].map(money)
-    right.table(by_grade.set_index("account_grade"))
+    right.table(
+        by_grade.rename(
+            columns={
+                "account_grade": "Grade",
+                "accounts": "Accounts",
+                "open_pipeline": "Open pipeline",
+            }
+        ).set_index("Grade")
+    )
 
 
 def view_performance(pub: Publication) -> None:
@@ -395,7 +429,7 @@ def view_performance(pub: Publication) -> None:
         alt.Chart(by_grade)
         .mark_bar()
         .encode(
-            x=alt.X("grade:N", title="Grade"),
+            x=alt.X("grade:N", title="Grade", axis=alt.Axis(labelAngle=0)),
             xOffset="rule_set:N",
             y=alt.Y("conversion_rate:Q", title="Conversion rate", axis=alt.Axis(format="%")),
             color=alt.Color("rule_set:N", title="Rule set"),
@@ -435,7 +469,21 @@ def view_performance(pub: Publication) -> None:
     shown = summary.copy()
     shown["base_rate"] = shown["base_rate"].map("{:.2%}".format)
     shown["roc_auc"] = shown["roc_auc"].map(lambda auc: "-" if pd.isna(auc) else f"{auc:.3f}")
-    st.table(shown.drop(columns=["model_id"]).set_index("rule_set"))
+    st.table(
+        shown.drop(columns=["model_id"])
+        .rename(
+            columns={
+                "rule_set": "Rule set",
+                "backtest_dates": "Backtest dates",
+                "entities": "Entities",
+                "conversions": "Conversions",
+                "base_rate": "Base rate",
+                "roc_auc": "AUC",
+                "grade_changes": "Grades changed",
+            }
+        )
+        .set_index("Rule set")
+    )
     comparison = data.whatif_comparison(by_grade)
     for column in comparison.columns[1:]:
         comparison[column] = comparison[column].map(
