@@ -367,8 +367,24 @@ def view_tiers(pub: Publication) -> None:
             "compare a scored date with the previous one, so they start with the second."
         )
     else:
-        st.caption(f"Score alerts of {alerts['as_of_date'].max():%Y-%m-%d}")
-        st.dataframe(alerts, hide_index=True)
+        counts = dict(data.alert_counts(pub).itertuples(index=False))
+        st.caption(
+            f"Score alerts of {alerts['as_of_date'].max():%Y-%m-%d}: "
+            + ", ".join(f"{counts[kind]:,} {kind}" for kind in data.ALERT_ORDER if kind in counts)
+            + (f"; the first {len(alerts):,} shown" if sum(counts.values()) > len(alerts) else "")
+        )
+        st.dataframe(
+            alerts.drop(columns=["as_of_date"]),
+            hide_index=True,
+            column_config={
+                "alert_type": "Alert",
+                "entity_type": "Entity",
+                "entity_id": "Id",
+                "model_id": "Model",
+                "reason": st.column_config.TextColumn("Reason", width="large"),
+                "points_moved": st.column_config.NumberColumn("Points moved", format="%+.1f"),
+            },
+        )
 
     st.subheader("Account grades")
     model_id = pick_model("Account model", data.account_score_models(pub), "tiers_model")

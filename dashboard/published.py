@@ -342,14 +342,31 @@ def customers_at_risk(pub: Publication) -> pd.DataFrame:
     )
 
 
+# Alerts to act on first come first.
+ALERT_ORDER = ("sql_reached", "mql_reached", "tier_dropped", "score_dropped", "grade_changed")
+
+
 def recent_alerts(pub: Publication, limit: int = 200) -> pd.DataFrame:
-    """Alerts of the latest scored date (`score_alerts`): qualified, changed, dropped."""
+    """Alerts of the latest scored date (`score_alerts`): qualified, dropped, changed;
+    within a type, the biggest move first."""
+    pub.require(["score_alerts"])
+    alerts = pub.query(
+        "select alert_type, entity_type, entity_id, model_id, reason, points_moved, as_of_date "
+        "from score_alerts where as_of_date = (select max(as_of_date) from score_alerts)"
+    )
+    rank = alerts["alert_type"].map({kind: i for i, kind in enumerate(ALERT_ORDER)})
+    alerts = alerts.assign(
+        _rank=rank.fillna(len(ALERT_ORDER)), _moved=alerts["points_moved"].abs()
+    ).sort_values(["_rank", "_moved", "entity_id"], ascending=[True, False, True])
+    return alerts.drop(columns=["_rank", "_moved"]).head(limit).reset_index(drop=True)
+
+
+def alert_counts(pub: Publication) -> pd.DataFrame:
+    """How many alerts of each type the latest scored date raised."""
     pub.require(["score_alerts"])
     return pub.query(
-        "select entity_type, entity_id, model_id, alert_type, reason, points_moved, as_of_date "
-        "from score_alerts where as_of_date = (select max(as_of_date) from score_alerts) "
-        "order by alert_type, abs(points_moved) desc nulls last, entity_id limit ?",
-        [limit],
+        "select alert_type, count(*) as alerts from score_alerts "
+        "where as_of_date = (select max(as_of_date) from score_alerts) group by alert_type"
     )
 
 

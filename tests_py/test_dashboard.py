@@ -210,6 +210,34 @@ def test_tiers_and_risk_alerts(monkeypatch, publication):
     assert risks["risk_reasons"].notna().all()
 
 
+def test_score_alerts_come_most_actionable_first(monkeypatch, publication, tmp_path):
+    # The test build scores one date, so it has no alerts (they compare two dates): add
+    # some, as a second scored date would, to a copy of the publication.
+    copy = tmp_path / "alerts.duckdb"
+    shutil.copy(publication, copy)
+    con = duckdb.connect(str(copy))
+    con.execute(
+        "insert into score_alerts select * from (values "
+        "('account', 'ACC-1', 'retention', 'grade_changed', 'grade changed from B1 to A1', "
+        " 50.0, 30.0, 20.0, date '2026-11-01', date '2026-10-31'), "
+        "('account', 'ACC-2', 'customer_health', 'tier_dropped', 'tier dropped', "
+        " 40.0, 60.0, -20.0, date '2026-11-01', date '2026-10-31'), "
+        "('contact', 'CON-3', 'acquisition', 'mql_reached', 'reached MQL', "
+        " 61.0, 55.0, 6.0, date '2026-11-01', date '2026-10-31'), "
+        "('account', 'ACC-4', 'retention', 'grade_changed', 'grade changed from A1 to C1', "
+        " 10.0, 40.0, -30.0, date '2026-11-01', date '2026-10-31'), "
+        "('account', 'ACC-5', 'retention', 'grade_changed', 'an older alert', "
+        " 10.0, 90.0, -80.0, date '2026-10-31', date '2026-10-30'))"
+    )
+    con.close()
+    alerts = published.recent_alerts(published.open_publication(copy))
+    assert list(alerts["entity_id"]) == ["CON-3", "ACC-2", "ACC-4", "ACC-1"]
+    app = run_app(monkeypatch, copy, "tiers")
+    assert_clean(app)
+    assert "1 mql_reached, 1 tier_dropped, 2 grade_changed" in texts(app)
+    assert list(app.dataframe[1].value["entity_id"]) == ["CON-3", "ACC-2", "ACC-4", "ACC-1"]
+
+
 def test_model_performance_shows_auc_lift_and_the_what_if(monkeypatch, publication):
     app = run_app(monkeypatch, publication, "performance")
     assert_clean(app)

@@ -53,7 +53,9 @@ TIMEOUT_MS = 60_000
 @pytest.fixture(scope="module")
 def publication(tmp_path_factory) -> Path:
     if os.environ.get("SCOREHOUSE_BROWSER_PUBLISHED_DB"):
-        return Path(os.environ["SCOREHOUSE_BROWSER_PUBLISHED_DB"])
+        path = Path(os.environ["SCOREHOUSE_BROWSER_PUBLISHED_DB"])
+        assert path.exists(), f"{path} not found: run `make demo` first"
+        return path
     return published_test_marts(tmp_path_factory.mktemp("browser"))
 
 
