@@ -120,8 +120,12 @@ def view_call_today(pub: Publication) -> None:
     )
     everyone = data.leads_due(pub, model_id, today_only=scope.startswith("Due today"))
     grades = sorted(everyone["lead_grade"].unique())
-    chosen = st.multiselect("Grades", grades, default=grades, key="call_grades")
-    leads = everyone[everyone["lead_grade"].isin(chosen)]
+    # `?grades=A1,B1` in the address preselects grades; none chosen means every grade.
+    asked = [g for g in st.query_params.get("grades", "").split(",") if g in grades]
+    chosen = st.multiselect(
+        "Grades", grades, default=asked, placeholder="Every grade", key="call_grades"
+    )
+    leads = everyone[everyone["lead_grade"].isin(chosen or grades)]
 
     overdue = leads[leads["sla_due_at"] < pd.Timestamp(today)]
     cols = st.columns(3)

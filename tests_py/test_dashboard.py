@@ -107,6 +107,13 @@ def test_call_today_lists_the_leads_due_with_their_reasons(monkeypatch, publicat
     assert metric(app, "Leads to call") == f"{len(a1):,}"
 
 
+def test_call_today_opens_on_the_grades_in_the_address(monkeypatch, publication):
+    app = run_app(monkeypatch, publication, "call-today", grades="A1,Z9")
+    assert_clean(app)
+    assert app.multiselect[0].value == ["A1"]
+    assert set(app.dataframe[0].value["lead_grade"]) == {"A1"}
+
+
 def test_call_today_can_show_every_lead_with_a_service_level(monkeypatch, publication):
     app = run_app(monkeypatch, publication, "call-today")
     app.radio(key="call_scope").set_value("Every MQL with a service level").run()

@@ -185,6 +185,14 @@ def test_call_today(page, server, publication):
     expect(page.get_by_text("Top reasons behind these calls")).to_be_visible()
     screenshot(page, "call-today")
 
+    # Today's A1 leads, as the README tells a new user to find them.
+    a1 = [contact for contact, grade in due if grade == "A1"]
+    assert a1, "the publication should have A1 leads due"
+    open_view(page, server, "call-today&grades=A1", tables=1, charts=1)
+    expect(page.get_by_text("Most urgent:")).to_contain_text(f"{a1[0]} (A1,")
+    expect(metric(page, "Leads to call")).to_have_text(f"{len(a1):,}")
+    screenshot(page, "call-today-a1")
+
 
 def test_explain(page, server, publication):
     contact, grade, total = query(
