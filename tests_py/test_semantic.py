@@ -109,14 +109,22 @@ def test_mql_and_sql_counts_match_sql(project):
 
 def test_customers_by_tier_and_at_risk_arr_match_sql(project):
     metrics = mf_query(
-        project, "customers,at_risk_customers,customer_arr,at_risk_arr", "customer__value_tier"
+        project,
+        "customers,at_risk_customers,customer_arr,at_risk_arr,average_health_score",
+        "customer__value_tier",
     )
     sql = {
-        tier: {"customers": n, "at_risk": at_risk, "arr": arr, "arr_at_risk": arr_at_risk}
-        for tier, n, at_risk, arr, arr_at_risk in query(
+        tier: {
+            "customers": n,
+            "at_risk": at_risk,
+            "arr": arr,
+            "arr_at_risk": arr_at_risk,
+            "health": health,
+        }
+        for tier, n, at_risk, arr, arr_at_risk, health in query(
             project.db,
             "select value_tier, count(*), count(case when is_at_risk then 1 end), sum(arr), "
-            "coalesce(sum(case when is_at_risk then arr end), 0) "
+            "coalesce(sum(case when is_at_risk then arr end), 0), avg(health_score) "
             "from marts.customer_health group by value_tier",
         )
     }
@@ -129,6 +137,7 @@ def test_customers_by_tier_and_at_risk_arr_match_sql(project):
             "at_risk_customers": "at_risk",
             "customer_arr": "arr",
             "at_risk_arr": "arr_at_risk",
+            "average_health_score": "health",
         },
     )
 
