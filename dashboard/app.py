@@ -190,37 +190,26 @@ def view_call_today(pub: Publication) -> None:
 def view_explain(pub: Publication) -> None:
     st.header("Explain a score")
     kind = st.radio("Explain", ["Lead", "Account"], horizontal=True, key="explain_kind")
+    # `?lead=<contact id>` or `?account=<account id>` in the address picks the entity.
     if kind == "Lead":
-        models = data.lead_models(pub)
-        model_id = pick_model("Scoring model", models, "explain_lead_model")
-        default = (data.top_lead(pub, model_id) if model_id else None) or ""
-        entity_id = st.text_input(
-            "Contact id",
-            value=st.query_params.get("lead", default),
-            key=f"explain_lead_id_{model_id}",
-        ).strip()
-        row = data.lead(pub, entity_id, model_id) if model_id and entity_id else None
-        breakdown = data.lead_breakdown(pub, entity_id, model_id) if row is not None else None
-        entity_type, grade_column = "contact", "lead_grade"
+        entity_type, param, label = "contact", "lead", "Contact id"
+        models, find_top, find_row = data.lead_models(pub), data.top_lead, data.lead
     else:
-        models = data.account_models(pub)
-        model_id = pick_model("Scoring model", models, "explain_account_model")
-        default = (data.top_account(pub, model_id) if model_id else None) or ""
-        entity_id = st.text_input(
-            "Account id",
-            value=st.query_params.get("account", default),
-            key=f"explain_account_id_{model_id}",
-        ).strip()
-        row = data.account(pub, entity_id, model_id) if model_id and entity_id else None
-        breakdown = data.account_breakdown(pub, entity_id, model_id) if row is not None else None
-        entity_type = "account"
-        grade_column = "account_grade" if row is not None and "account_grade" in row else None
+        entity_type, param, label = "account", "account", "Account id"
+        models, find_top, find_row = data.account_models(pub), data.top_account, data.account
+    model_id = pick_model("Scoring model", models, f"explain_{param}_model")
+    default = (find_top(pub, model_id) if model_id else None) or ""
+    entity_id = st.text_input(
+        label, value=st.query_params.get(param, default), key=f"explain_{param}_id_{model_id}"
+    ).strip()
+    row = find_row(pub, entity_id, model_id) if model_id and entity_id else None
     if row is None:
         st.warning(f"{kind} {entity_id or '(none)'} is not scored by model {model_id}.")
         return
+    breakdown = data.breakdown(pub, entity_type, entity_id, model_id)
 
-    grade = row[grade_column] if grade_column else row.get("value_tier")
-    st.subheader(f"{entity_id}: {grade}, total score {row['total_score']:.1f}")
+    grade_column = next(c for c in ("lead_grade", "account_grade", "value_tier") if c in row)
+    st.subheader(f"{entity_id}: {row[grade_column]}, total score {row['total_score']:.1f}")
     cols = st.columns(4)
     cols[0].metric("Total score", f"{row['total_score']:.1f}")
     if "fit_score" in row:
@@ -242,7 +231,8 @@ def view_explain(pub: Publication) -> None:
     st.subheader("Rule by rule")
     st.caption(
         "Base points (points x occurrences), after recency decay, then after the rule, "
-        "category and floor caps. Per dimension, the capped points add up to its score."
+        "category and floor caps. Per dimension, the capped points add up to its score "
+        "(for an account under a contact model: to its fit before it is scaled to 0-100)."
     )
     totals = data.dimension_totals(breakdown)
     st.markdown(

@@ -222,18 +222,6 @@ def lead(pub: Publication, contact_id: str, model_id: str) -> pd.Series | None:
     return None if rows.empty else rows.iloc[0]
 
 
-def lead_breakdown(pub: Publication, contact_id: str, model_id: str) -> pd.DataFrame:
-    """Every rule that scored for the lead, biggest contribution first."""
-    pub.require(["lead_score_breakdown"])
-    return pub.query(
-        "select dimension, category_id, rule_id, rule_description, occurrences, base_points, "
-        "decayed_points, capped_points, last_occurred_at from lead_score_breakdown "
-        "where contact_id = ? and model_id = ? "
-        "order by dimension, abs(capped_points) desc, rule_id",
-        [contact_id, model_id],
-    )
-
-
 def account_score_models(pub: Publication) -> list[str]:
     """The models in `account_scores` (acquisition first when present)."""
     pub.require(["account_scores"])
@@ -281,14 +269,23 @@ def account(pub: Publication, account_id: str, model_id: str) -> pd.Series | Non
     return None if rows.empty else rows.iloc[0]
 
 
-def account_breakdown(pub: Publication, account_id: str, model_id: str) -> pd.DataFrame:
-    pub.require(["account_score_breakdown"])
+# Where each kind of entity's points are explained, and its key there.
+BREAKDOWNS = {
+    "contact": ("lead_score_breakdown", "contact_id"),
+    "account": ("account_score_breakdown", "account_id"),
+}
+
+
+def breakdown(pub: Publication, entity_type: str, entity_id: str, model_id: str) -> pd.DataFrame:
+    """Every rule that scored for the contact or account, biggest contribution first."""
+    table, key = BREAKDOWNS[entity_type]
+    pub.require([table])
     return pub.query(
         "select dimension, category_id, rule_id, rule_description, occurrences, base_points, "
-        "decayed_points, capped_points, last_occurred_at from account_score_breakdown "
-        "where account_id = ? and model_id = ? "
+        f"decayed_points, capped_points, last_occurred_at from {table} "
+        f"where {key} = ? and model_id = ? "
         "order by dimension, abs(capped_points) desc, rule_id",
-        [account_id, model_id],
+        [entity_id, model_id],
     )
 
 

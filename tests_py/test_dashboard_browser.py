@@ -131,12 +131,15 @@ def open_view(page, server: str, view: str, tables: int, charts: int) -> None:
     """Open a view and wait for its content: the data arrives over a websocket after the
     page skeleton, element by element, so wait for the view's last tables and charts."""
     page.goto(f"{server}/?view={view}")
+    last_table = page.locator("[data-testid=stTable]").nth(tables - 1)
+    failed = page.locator("[data-testid=stException], [data-testid=stAlertContentError]")
+    expect(last_table.or_(failed).first).to_be_visible()
+    assert failed.count() == 0, f"the {view} view failed: {failed.first.inner_text()[:2000]}"
     expect(page.locator("[data-testid=stTable]")).to_have_count(tables)
     expect(page.locator("[data-testid=stVegaLiteChart]")).to_have_count(charts)
     for chart in page.locator("[data-testid=stVegaLiteChart]").all():
         expect(chart.locator("svg, canvas").first).to_be_visible()
-    expect(page.locator("[data-testid=stException]")).to_have_count(0)
-    expect(page.locator("[data-testid=stAlertContentError]")).to_have_count(0)
+    expect(failed).to_have_count(0)
 
 
 def screenshot(page, view: str) -> Path:
