@@ -18,8 +18,11 @@ TEST_DIR := data/test
 TEST_DB := $(TEST_DIR)/scorehouse.duckdb
 TEST_SCALE ?= 0.1
 SCALE ?= 1
+DASHBOARD_PORT ?= 8501
+DOCS_PORT ?= 8080
 
 .PHONY: help setup demo test lint lint-sql lint-py dbt-test pytest reference test-postgres test-spark lock clean
+.PHONY: dashboard docs docs-serve screenshots
 
 help:
 	@echo "make demo   set up, generate demo data, load it, dbt build, print a summary"
@@ -28,6 +31,9 @@ help:
 	@echo "make test-postgres / make test-spark   one engine's build (after make dbt-test)"
 	@echo "make reference   the Python reference of acquisition scoring against the marts"
 	@echo "make lock   re-resolve requirements.in into requirements.lock"
+	@echo "make dashboard   the Streamlit dashboard on http://127.0.0.1:$(DASHBOARD_PORT) (after make demo)"
+	@echo "make docs   dbt docs generate (target/index.html); make docs-serve serves it on port $(DOCS_PORT)"
+	@echo "make screenshots   one screenshot per dashboard view of the demo, in docs/screenshots/"
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -87,6 +93,30 @@ lock:
 	/tmp/scorehouse-lock-venv/bin/pip install --quiet -r requirements.in
 	/tmp/scorehouse-lock-venv/bin/pip freeze --all --exclude-editable | grep -v "^pip==" > requirements.lock
 	rm -rf /tmp/scorehouse-lock-venv
+
+# For BI users. The dashboard reads the published marts read-only
+# (data/published/scorehouse.duckdb, or SCOREHOUSE_PUBLISHED_DB), written by `make demo`
+# or `scorehouse run`.
+dashboard: setup
+	@echo "Scorehouse dashboard on http://127.0.0.1:$(DASHBOARD_PORT) (Ctrl-C stops it)"
+	$(BIN)/streamlit run dashboard/app.py --server.headless=true --server.address=127.0.0.1 \
+		--server.port=$(DASHBOARD_PORT) --browser.gatherUsageStats=false --client.toolbarMode=viewer
+
+# The docs site of the demo build (data/scorehouse.duckdb, or SCOREHOUSE_DB): target/index.html
+# to serve, and target/static_index.html, one file that opens without a server.
+docs: setup
+	$(BIN)/dbt docs generate --static
+
+docs-serve: docs
+	@echo "Scorehouse docs on http://127.0.0.1:$(DOCS_PORT) (Ctrl-C stops it)"
+	$(BIN)/dbt docs serve --port $(DOCS_PORT) --host 127.0.0.1 --no-browser
+
+# The browser test (tests_py/test_dashboard_browser.py) against the demo's publication,
+# keeping its screenshots in docs/screenshots/. Needs Chromium (apt-get install chromium).
+screenshots: setup
+	SCOREHOUSE_BROWSER_PUBLISHED_DB=$(CURDIR)/data/published/scorehouse.duckdb \
+		SCOREHOUSE_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots \
+		$(BIN)/pytest -q -p no:cacheprovider tests_py/test_dashboard_browser.py
 
 clean:
 	rm -rf target logs data/test data/scorehouse.duckdb
