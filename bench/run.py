@@ -262,30 +262,58 @@ class Bench:
             if code != 0:
                 self.failed = True
 
-    def execute(self) -> None:
-        if self.dir.exists():
-            shutil.rmtree(self.dir)
-        self.logs.mkdir(parents=True)
+    def resume(self) -> bool:
+        """With --resume: keep the generated, split and loaded data of an interrupted run
+        of this scale, and its measured steps up to the load, so that only the rest runs."""
+        previous = RESULTS_DIR / f"scale-{self.scale}.csv"
+        if not (self.db.exists() and (self.dir / "split").is_dir() and previous.exists()):
+            raise SystemExit(f"--resume: no interrupted run of scale {self.scale} to resume")
+        with previous.open(newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row["step"] in ("generate", "split", "load_base"):
+                    self.steps.append(
+                        Step(
+                            self.scale,
+                            row["step"],
+                            float(row["wall_s"]),
+                            float(row["peak_rss_mb"]),
+                            int(row["events"]),
+                            int(row["exit_code"]),
+                            cpu_s=float(row["cpu_s"]),
+                            notes=f"from the run of {row['date_utc']} (resumed)",
+                        )
+                    )
+        return True
+
+    def execute(self, resume: bool = False) -> None:
         sh = str(BIN / "scorehouse")
         data, split = self.dir / "data", self.dir / "split"
-        self.run("generate", [sh, "generate", "--out", str(data), "--scale", str(self.scale)], 0)
-        self.run(
-            "split",
-            [sh, "split", "--input-dir", str(data / "raw"), "--out", str(split)]
-            + ["--first-day", SPLIT_DAY.isoformat(), "--days", "1"],
-            0,
-        )
+        if not (resume and self.resume()):
+            if self.dir.exists():
+                shutil.rmtree(self.dir)
+            self.logs.mkdir(parents=True)
+            generate = [sh, "generate", "--out", str(data), "--scale", str(self.scale)]
+            self.run("generate", generate, 0)
+            self.run(
+                "split",
+                [sh, "split", "--input-dir", str(data / "raw"), "--out", str(split)]
+                + ["--first-day", SPLIT_DAY.isoformat(), "--days", "1"],
+                0,
+            )
+            if not self.keep:
+                # Everything below reads the split files: the generated ones are not
+                # needed, and at 100M events they take about 20 GB.
+                shutil.rmtree(data / "raw")
         base, day = split / "base", split / SPLIT_DAY.isoformat()
-        if not self.keep:
-            # Everything below reads the split files: the generated ones are not needed,
-            # and at 100M events they take about 20 GB.
-            shutil.rmtree(data / "raw")
         base_events, day_events = count_events(base), count_events(day)
         next_day = SPLIT_DAY + dt.timedelta(days=1)
 
-        # Full build from an empty warehouse.
-        self.run("load_base", [sh, "load", "--input-dir", str(base)], base_events)
-        self.run("full_build", self.dbt_build(SPLIT_DAY), base_events, dbt=True)
+        # Full build from an empty warehouse (resumed: from the loaded raw tables, every
+        # model rebuilt with --full-refresh).
+        if not resume:
+            self.run("load_base", [sh, "load", "--input-dir", str(base)], base_events)
+        build = self.dbt_build(SPLIT_DAY) + (["--full-refresh"] if resume else [])
+        self.run("full_build", build, base_events, dbt=True)
         if self.tests:
             vars_ = json.dumps({"as_of_date": SPLIT_DAY.isoformat()})
             self.run("tests", [str(BIN / "dbt"), "test", "--vars", vars_], base_events, dbt=True)
@@ -488,6 +516,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-tests", action="store_true", help="skip the timed `dbt test`")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="resume an interrupted run after its load (keeps its data and first steps)",
+    )
+    parser.add_argument(
         "--peers",
         type=lambda text: [e for e in text.split(",") if e],
         default=[],
@@ -503,7 +536,7 @@ def main(argv: list[str] | None = None) -> int:
     for scale in args.scales:
         bench = Bench(scale, tests=not args.no_tests, keep=args.keep, peer_engines=args.peers)
         try:
-            bench.execute()
+            bench.execute(resume=args.resume)
         finally:
             if bench.steps:
                 write_scale(bench, stamp)
