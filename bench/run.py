@@ -422,6 +422,16 @@ def write_summary() -> tuple[Path, Path]:
     ]
     curve = []
     for scale, steps in sorted(by_scale.items()):
+        failed = [row for row in steps.values() if row["exit_code"] != "0"]
+        if failed:
+            row = failed[0]
+            lines.append(
+                f"| {scale} | {int(row['events']):,} | **{row['step']} failed** after "
+                f"{fmt(float(row['wall_s']))} s (exit {row['exit_code']}, peak RSS "
+                f"{float(row['peak_rss_mb']):,.0f} MB): see `scale-{scale}.md` "
+                f"| | | | | | | | | {row['commit']}, {row['date_utc']} |"
+            )
+            continue
         if not {"full_build", "baseline_full"} <= steps.keys():
             continue
         full, base = steps["full_build"], steps["baseline_full"]

@@ -26,6 +26,32 @@ account_outcomes as (
     from opportunities
 ),
 
+contact_outcomes as (
+    {#- A contact shares its account's outcomes and those of the opportunities naming it:
+        two equality joins (a join on `a = b or c = d` compares every pair of rows). #}
+    select
+        contacts.contact_id,
+        account_outcomes.outcome,
+        account_outcomes.opportunity_id,
+        account_outcomes.occurred_at
+    from account_outcomes
+    inner join contacts
+        on account_outcomes.account_id = contacts.account_id
+    where account_outcomes.outcome is not null
+
+    union all
+
+    select
+        contacts.contact_id,
+        account_outcomes.outcome,
+        account_outcomes.opportunity_id,
+        account_outcomes.occurred_at
+    from account_outcomes
+    inner join contacts
+        on account_outcomes.contact_id = contacts.contact_id
+    where account_outcomes.outcome is not null
+),
+
 outcomes as (
     select
         'account' as entity_type,
@@ -40,16 +66,11 @@ outcomes as (
 
     select distinct
         'contact' as entity_type,
-        contacts.contact_id as entity_id,
-        account_outcomes.outcome,
-        account_outcomes.opportunity_id,
-        account_outcomes.occurred_at
-    from account_outcomes
-    inner join contacts
-        on
-            account_outcomes.account_id = contacts.account_id
-            or account_outcomes.contact_id = contacts.contact_id
-    where account_outcomes.outcome is not null
+        contact_id as entity_id,
+        outcome,
+        opportunity_id,
+        occurred_at
+    from contact_outcomes
 )
 
 select * from outcomes
