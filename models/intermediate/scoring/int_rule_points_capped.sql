@@ -7,23 +7,19 @@
        (scaled down proportionally), so each dimension scores between 0 and 100.
     Points are rounded to `score_decimals`; where a cap scales rules down, one rule takes
     the rounding remainder so that the rounded parts still add up to the cap exactly. -#}
+{%- set columns = [
+    'run_id', 'entity_type', 'entity_id', 'model_id', 'rule_id', 'dimension', 'category_id', 'rule_cap',
+    'qualifies_as', 'occurrences', 'base_points', 'decayed_points',
+] %}
+
 with
 
 scored_signals as (
     {#- Rules scored signal by signal, and rules scored in one pass per run. #}
     select
-        run_id,
-        entity_type,
-        entity_id,
-        model_id,
-        rule_id,
-        dimension,
-        category_id,
-        rule_cap,
-        qualifies_as,
-        occurrences,
-        base_points,
-        decayed_points,
+        {%- for column in columns %}
+            {{ column }},
+        {%- endfor %}
         case when qualifies_as is not null and decayed_points <> 0 then first_occurred_at end
             as qualifying_event_at,
         last_occurred_at
@@ -32,18 +28,9 @@ scored_signals as (
     union all
 
     select
-        run_id,
-        entity_type,
-        entity_id,
-        model_id,
-        rule_id,
-        dimension,
-        category_id,
-        rule_cap,
-        qualifies_as,
-        occurrences,
-        base_points,
-        decayed_points,
+        {%- for column in columns %}
+            {{ column }},
+        {%- endfor %}
         qualifying_event_at,
         last_occurred_at
     from {{ ref('int_rule_matches_decayed') }}
