@@ -94,16 +94,6 @@ matched as (
         and {{ rule_matches_signal('rules', 'signals') }}
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by rule_set, model_id, rule_id, entity_type, entity_id, activity_date, known_from, repeat_value
-            order by first_occurred_at, signal_key
-        ) as signal_rank
-    from matched
-),
-
 by_day as (
     select
         rule_set,
@@ -116,10 +106,10 @@ by_day as (
         cast(sum(event_count) as {{ dbt.type_bigint() }}) as event_count,
         min(first_occurred_at) as first_occurred_at,
         max(last_occurred_at) as last_occurred_at,
-        max(case when signal_rank = 1 then signal_key end) as lead_signal_key,
-        max(case when signal_rank = 1 then last_occurred_at end) as lead_last_occurred_at,
+        {{ first_by('signal_key', ['first_occurred_at', 'signal_key']) }} as lead_signal_key,
+        {{ first_by('last_occurred_at', ['first_occurred_at', 'signal_key']) }} as lead_last_occurred_at,
         activity_date
-    from ranked
+    from matched
     group by rule_set, model_id, rule_id, entity_type, entity_id, activity_date, known_from, repeat_value
 ),
 
