@@ -65,3 +65,14 @@ def test_failed_full_build_shows_the_failure_only(bench_run, tmp_path):
     write_steps(bench_run, tmp_path / "scale-1.csv", 1, [("full_build", 90.0, 1)])
     row = summary_row(bench_run.write_summary()[1].read_text(), 1)
     assert "**full_build failed** after 90.0 s" in row
+
+
+def test_a_disk_too_small_for_the_scale_is_refused_up_front(bench_run, tmp_path, monkeypatch):
+    monkeypatch.setattr(bench_run, "WORK_DIR", tmp_path / "work")
+    usage = bench_run.shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(bench_run.shutil, "disk_usage", lambda path: usage._replace(free=int(40e9)))
+    problem = bench_run.disk_problem(100, [])
+    assert "scale 100 needs about 75 GB of free disk" in problem and "40 GB are free" in problem
+    assert bench_run.disk_problem(10, []) is None
+    assert bench_run.disk_problem(10, ["postgres"]) is None
+    assert "scale 100 needs about 150 GB" in bench_run.disk_problem(100, ["postgres"])
