@@ -122,16 +122,22 @@ def cmd_crosscheck(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    from scorehouse.dbt import run_dbt
+def _today() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()
 
-    return run_dbt(["build", *args.dbt_args], as_of=args.as_of)
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from scorehouse.dbt import resolve_as_of, run_dbt
+
+    as_of = resolve_as_of(args.as_of, args.dbt_args, _today())
+    return run_dbt(["build", *args.dbt_args], as_of=as_of)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from scorehouse.dbt import run_dbt
+    from scorehouse.dbt import resolve_as_of, run_dbt
     from scorehouse.publish import publish
 
+    as_of = resolve_as_of(args.as_of, args.dbt_args, _today())
     code = run_dbt(["source", "freshness"], project_dir=args.project_dir, db=args.db)
     if code != 0:
         print(
@@ -142,7 +148,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         return code
     code = run_dbt(
-        ["build", *args.dbt_args], as_of=args.as_of, project_dir=args.project_dir, db=args.db
+        ["build", *args.dbt_args], as_of=as_of, project_dir=args.project_dir, db=args.db
     )
     if code != 0:
         print(
@@ -373,14 +379,14 @@ def build_parser() -> argparse.ArgumentParser:
     bd = sub.add_parser(
         "build", help="dbt build for one scoring date (further arguments go to dbt build)"
     )
-    bd.add_argument("--as-of", type=_as_of, default=dt.datetime.now(dt.UTC).date().isoformat())
+    bd.add_argument("--as-of", type=_as_of, help="scoring date (default: today, UTC)")
     bd.set_defaults(func=cmd_build)
 
     rn = sub.add_parser(
         "run",
         help="the daily job: dbt build for a date, then publish (further arguments go to dbt)",
     )
-    rn.add_argument("--as-of", type=_as_of, default=dt.datetime.now(dt.UTC).date().isoformat())
+    rn.add_argument("--as-of", type=_as_of, help="scoring date (default: today, UTC)")
     rn.add_argument("--db", default=str(default_db()))
     rn.add_argument("--published-db", default=str(default_published_db()))
     rn.add_argument("--project-dir", default=str(PROJECT_DIR))
