@@ -35,9 +35,9 @@ def split_vars(args: list[str]) -> tuple[list[str], dict]:
             try:
                 parsed = yaml.safe_load(text)
             except yaml.YAMLError as exc:
-                raise ScorehouseError(f"--vars is not valid YAML or JSON: {text!r} ({exc})") from exc
+                raise ScorehouseError(f"--vars is not YAML or JSON: {text!r} ({exc})") from exc
             if not isinstance(parsed, dict):
-                raise ScorehouseError(f"--vars must be a mapping, e.g. '{{key: value}}', got {text!r}")
+                raise ScorehouseError(f"--vars must be a mapping, e.g. '{{a: 1}}', got {text!r}")
             user_vars.update(parsed)
         else:
             rest.append(arg)
