@@ -147,9 +147,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return code
-    code = run_dbt(
-        ["build", *args.dbt_args], as_of=as_of, project_dir=args.project_dir, db=args.db
-    )
+    code = run_dbt(["build", *args.dbt_args], as_of=as_of, project_dir=args.project_dir, db=args.db)
     if code != 0:
         print(
             f"scorehouse: dbt build failed (exit {code}); the publication at "
