@@ -17,6 +17,9 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 # Columns the loader adds to every raw table.
 LINEAGE_COLUMNS = ("_loaded_at", "_source_file", "_source_row", "_load_id")
 
+# The raw table that keeps the custom fields of CRM records, one row per value.
+RECORD_FIELDS = "record_fields"
+
 # Logical types a contract column may declare.
 KNOWN_TYPES = {"text", "integer", "numeric", "timestamp", "date", "boolean"}
 
@@ -34,6 +37,16 @@ class Table:
     source: str
     name: str
     columns: tuple[Column, ...]
+    # `meta.custom_fields`: the record type under which the loader keeps this table's
+    # columns that the contract does not name, in `record_fields`; None drops them.
+    custom_fields: str | None = None
+    # `meta.optional`: a missing file loads as an empty table without --allow-missing.
+    optional: bool = False
+
+    @property
+    def key_column(self) -> str:
+        """The record id column of a table whose custom fields are kept."""
+        return f"{self.custom_fields}_id"
 
     @property
     def column_names(self) -> list[str]:
@@ -67,7 +80,14 @@ def load_contract(project_dir: Path = PROJECT_DIR) -> dict[str, Table]:
                             description=col.get("description", ""),
                         )
                     )
-                tables[table["name"]] = Table(source["name"], table["name"], tuple(columns))
+                meta = table.get("meta") or {}
+                tables[table["name"]] = Table(
+                    source["name"],
+                    table["name"],
+                    tuple(columns),
+                    custom_fields=meta.get("custom_fields"),
+                    optional=bool(meta.get("optional", False)),
+                )
     if not tables:
         raise ValueError(f"no sources YAML found under {project_dir / 'models' / 'staging'}")
     return tables

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from scorehouse.contract import LINEAGE_COLUMNS, Table, load_contract
+from scorehouse.contract import LINEAGE_COLUMNS, RECORD_FIELDS, Table, load_contract
 from scorehouse.errors import ScorehouseError
 
 FILE_SUFFIXES = (".csv", ".csv.gz", ".parquet")
@@ -129,9 +129,46 @@ def _check_columns(table: Table, path: Path, header: list[str]) -> list[str]:
     if absent_optional:
         notes.append(f"optional column(s) absent, loaded as null: {', '.join(absent_optional)}")
     extra = [c for c in header if c not in table.column_names]
-    if extra:
+    if extra and table.custom_fields:
+        notes.append(f"custom field(s) kept in {RECORD_FIELDS}: {', '.join(extra)}")
+    elif extra:
         notes.append(f"column(s) not in the contract, not loaded: {', '.join(extra)}")
     return notes
+
+
+def _collect_custom_fields(
+    con: duckdb.DuckDBPyConnection, table: Table, path: Path, header: list[str], delimiter: str
+) -> int:
+    """Add the file's columns that the contract does not name to `_custom_fields`, one
+    row per record and non-empty value, with the file's row number as staging counts it."""
+    contract_columns = set(table.column_names)
+    extra = [c for c in header if c.lower() not in contract_columns]
+    if not table.custom_fields or not extra:
+        return 0
+    key = next(c for c in header if c.lower() == table.key_column)
+    columns = ", ".join(f"cast({_quote(c)} as varchar) as {_quote(c)}" for c in [key, *extra])
+    con.execute("drop table if exists _rejects")
+    con.execute("drop table if exists _reject_scans")
+    con.execute(
+        f"create or replace temp table _extras as "
+        f"select {columns} from {_reader_sql(path, header, delimiter)}"
+    )
+    before = con.execute("select count(*) from _custom_fields").fetchone()[0]
+    con.execute(
+        f"""
+        insert into _custom_fields
+        select ?, {_quote(key)}, field_name, field_value, ?, _source_row
+        from (
+            unpivot (select *, rowid + 1 as _source_row from _extras)
+            on {", ".join(_quote(c) for c in extra)}
+            into name field_name value field_value
+        )
+        where nullif(trim(field_value), '') is not null
+        order by _source_row, field_name
+        """,
+        [table.custom_fields, path.name],
+    )
+    return con.execute("select count(*) from _custom_fields").fetchone()[0] - before
 
 
 def _check_types(
@@ -212,7 +249,7 @@ def load(
         raise ScorehouseError(f"{input_dir}: no such folder of raw files")
     contract = load_contract()
     files = {name: find_file(input_dir, name) for name in contract}
-    missing = [name for name, path in files.items() if path is None]
+    missing = [name for name, path in files.items() if path is None and not contract[name].optional]
     if missing and not allow_missing and not append:
         raise ScorehouseError(
             f"{input_dir}: no file for raw table(s) {', '.join(missing)}; expected "
@@ -241,7 +278,12 @@ def load(
         ).fetchone()[0]
         if append:
             _check_appendable(con, raw_schema, contract)
-        for name, table in contract.items():
+        con.execute(
+            "create or replace temp table _custom_fields (record_type varchar, record_id varchar, "
+            "field_name varchar, field_value varchar, _source_file varchar, _source_row bigint)"
+        )
+        # The record tables first: record_fields also takes their custom fields.
+        for name, table in sorted(contract.items(), key=lambda item: item[0] == RECORD_FIELDS):
             path = files[name]
             result = TableLoad(name, path.name if path else None)
             if path is None:
@@ -286,6 +328,7 @@ def load(
                         f"{raw_schema}._load_rejects"
                     )
                 result.notes += _check_types(con, table, path, max_bad_share)
+                _collect_custom_fields(con, table, path, header, delimiter)
             stamped = (
                 "select *, cast(? as timestamp) as _loaded_at, cast(? as varchar) as _source_file, "
                 "rowid + 1 as _source_row, cast(? as bigint) as _load_id from _stage"
@@ -301,6 +344,18 @@ def load(
                     [loaded_at, result.file, load_id],
                 )
             result.rows = con.execute("select count(*) from _stage").fetchone()[0]
+            if name == RECORD_FIELDS:
+                # The custom fields of the record tables, loaded before this one.
+                con.execute(
+                    f"insert into {target} by name select record_type, record_id, field_name, "
+                    "field_value, cast(? as timestamp) as _loaded_at, _source_file, _source_row, "
+                    "cast(? as bigint) as _load_id from _custom_fields",
+                    [loaded_at, load_id],
+                )
+                kept = con.execute("select count(*) from _custom_fields").fetchone()[0]
+                if kept:
+                    result.notes.append(f"{kept} custom field value(s) from the record tables")
+                result.rows += kept
             con.execute(
                 f"insert into {_quote(raw_schema)}._loads values (?, ?, ?, ?, ?, ?)",
                 [

@@ -29,6 +29,8 @@ BI_MARTS = (
     "model_performance",
     "model_performance_summary",
     "staging_row_counts",
+    "signal_catalogue",
+    "rule_coverage",
 )
 
 

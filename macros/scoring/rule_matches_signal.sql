@@ -1,19 +1,34 @@
-{#- Join condition: the scoring rule `rules` (a rules relation's alias) matches the
-    signal row `signals` (already joined on the signal name). `any` matches every row,
-    `equals` and `contains` the signal text, `between` the signal number (min inclusive,
-    max exclusive, an empty bound open). -#}
+{#- Join condition: the scoring rule `rules` (a relation with int_scoring_rules_checked's
+    columns) matches the signal row `signals` (already joined on the signal name).
+    Text comparisons ignore case and surrounding white space; `rules.match_text` is the
+    rule's value prepared for them (int_scoring_rules_checked).
+    - `any`: every row;
+    - `equals`: the text equals the value;
+    - `in`: the text equals one of the values of a `|`-separated list;
+    - `contains`: the text contains the value as a literal substring (`%` and `_` are
+      plain characters);
+    - `between`: the number, min inclusive, max exclusive, an empty bound open;
+    - `is_true`: the text is `true`, `t`, `yes`, `y` or `1`;
+    - `is_present`: the signal has a non-empty text or a number. -#}
 {% macro rule_matches_signal(rules, signals) -%}
+    {%- set text = 'lower(trim(' ~ signals ~ '.signal_text))' -%}
     (
         {{ rules }}.match_operator = 'any'
-        or ({{ rules }}.match_operator = 'equals' and {{ signals }}.signal_text = {{ rules }}.match_value)
+        or ({{ rules }}.match_operator = 'equals' and {{ text }} = {{ rules }}.match_text)
         or (
-            {{ rules }}.match_operator = 'contains'
-            and {{ signals }}.signal_text like {{ dbt.concat(["'%'", rules ~ ".match_value", "'%'"]) }}
+            {{ rules }}.match_operator = 'in'
+            and {{ dbt.position(dbt.concat(["'|'", text, "'|'"]), rules ~ '.match_text') }} > 0
         )
+        or ({{ rules }}.match_operator = 'contains' and {{ dbt.position(rules ~ '.match_text', text) }} > 0)
         or (
             {{ rules }}.match_operator = 'between'
             and {{ signals }}.signal_number >= coalesce({{ rules }}.min_value, {{ signals }}.signal_number)
             and ({{ rules }}.max_value is null or {{ signals }}.signal_number < {{ rules }}.max_value)
+        )
+        or ({{ rules }}.match_operator = 'is_true' and {{ text }} in ('true', 't', 'yes', 'y', '1'))
+        or (
+            {{ rules }}.match_operator = 'is_present'
+            and ({{ text }} <> '' or {{ signals }}.signal_number is not null)
         )
     )
 {%- endmacro %}

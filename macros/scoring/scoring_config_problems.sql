@@ -25,6 +25,29 @@ rule_keys as (
     from rules
 ),
 
+known_signals as (
+    {#- The signal catalogue: the built-in signals and the custom fields found in the data. #}
+    select signal from {{ ref('signals') }}
+    union
+    select {{ dbt.concat(['record_type', "'.'", 'field_name']) }} as signal
+    from {{ ref('stg_crm__record_fields') }}
+    where record_type in ('contact', 'account')
+),
+
+unknown_signals as (
+    select
+        rule_keys.row_key,
+        rule_keys.signal,
+        known_signals.signal as known_signal,
+        row_number() over (
+            partition by rule_keys.row_key
+            order by {{ scorehouse.edit_distance("coalesce(rule_keys.signal, '')", 'known_signals.signal') }}, known_signals.signal
+        ) as closeness
+    from rule_keys
+    cross join known_signals
+    where coalesce(rule_keys.signal, '') not in (select signal from known_signals)
+),
+
 ordered_bands as (
     select
         *,
@@ -154,14 +177,22 @@ problems as (
 
     union all
     select 'scoring_rules', row_key,
-        'unknown match_operator ''' || coalesce(match_operator, '') || ''' (expected any, equals, contains or between)'
+        'unknown match_operator ''' || coalesce(match_operator, '') || ''' (expected any, equals, in, contains, between, is_true or is_present)'
     from rule_keys
-    where match_operator is null or match_operator not in ('any', 'equals', 'contains', 'between')
+    where match_operator is null
+        or match_operator not in ('any', 'equals', 'in', 'contains', 'between', 'is_true', 'is_present')
+
+    union all
+    select 'scoring_rules', row_key,
+        'signal ''' || coalesce(signal, '') || ''' is not in the signal catalogue (seed signals, and the custom fields '
+        || 'of the data); did you mean ''' || known_signal || '''?'
+    from unknown_signals
+    where closeness = 1
 
     union all
     select 'scoring_rules', row_key, match_operator || ' needs a match_value'
     from rule_keys
-    where match_operator in ('equals', 'contains') and match_value is null
+    where match_operator in ('equals', 'in', 'contains') and trim(coalesce(match_value, '')) = ''
 
     union all
     select 'scoring_rules', row_key, 'between needs min_value or max_value, with min_value < max_value'

@@ -351,20 +351,37 @@ def inactivity_signals(
 # --------------------------------------------------------------------------------------
 
 
+TRUE_WORDS = {"true", "t", "yes", "y", "1"}
+
+
+def _normalized(text) -> str | None:
+    return text.strip().lower() if isinstance(text, str) else None
+
+
 def match_rule(rule, signals: pd.DataFrame) -> pd.DataFrame:
-    """The signal rows a rule matches: `any`, `equals` / `contains` on the text value,
-    `between` on the number (min inclusive, max exclusive, an empty bound open)."""
+    """The signal rows a rule matches. Text comparisons ignore case and surrounding
+    white space: `equals`, `in` (a `|`-separated list), `contains` (a literal
+    substring), `is_true`; `between` on the number (min inclusive, max exclusive, an
+    empty bound open); `is_present` on a non-empty text or a number; `any` on all."""
     candidates = signals[signals["signal"] == rule.signal]
     operator = rule.match_operator
     if operator == "any":
         return candidates
+    texts = [_normalized(t) for t in candidates["signal_text"]]
+    value = _normalized(rule.match_value)
     if operator == "equals":
-        return candidates[candidates["signal_text"] == rule.match_value]
-    if operator == "contains":
-        text = candidates["signal_text"]
-        hit = [isinstance(t, str) and rule.match_value in t for t in text]
-        return candidates[np.array(hit, dtype=bool)]
-    if operator == "between":
+        hit = [t is not None and t == value for t in texts]
+    elif operator == "in":
+        values = {v.strip() for v in value.split("|")}
+        hit = [t is not None and t in values for t in texts]
+    elif operator == "contains":
+        hit = [t is not None and value in t for t in texts]
+    elif operator == "is_true":
+        hit = [t in TRUE_WORDS for t in texts]
+    elif operator == "is_present":
+        numbers = candidates["signal_number"].notna().to_numpy()
+        hit = [bool(t) or n for t, n in zip(texts, numbers, strict=True)]
+    elif operator == "between":
         number = candidates["signal_number"]
         ok = number.notna()
         if not math.isnan(rule.min_value):
@@ -372,7 +389,9 @@ def match_rule(rule, signals: pd.DataFrame) -> pd.DataFrame:
         if not math.isnan(rule.max_value):
             ok &= number < rule.max_value
         return candidates[ok]
-    raise ValueError(f"unknown match operator {operator!r}")
+    else:
+        raise ValueError(f"unknown match operator {operator!r}")
+    return candidates[np.array(hit, dtype=bool)]
 
 
 def repeat_keys(rule, matched: pd.DataFrame) -> pd.Series:

@@ -9,6 +9,8 @@
 -- depends_on: {{ ref('grade_bands') }}
 -- depends_on: {{ ref('decay_step_windows') }}
 -- depends_on: {{ ref('qualification_thresholds') }}
+-- depends_on: {{ ref('signals') }}
+-- depends_on: {{ ref('stg_crm__record_fields') }}
 {#- Checked when the model runs (build, run, retry), not when it is only compiled (docs, lint). -#}
 {%- if execute and flags.WHICH in ['run', 'build', 'retry'] -%}
     {%- set problems = run_query(scorehouse.scoring_config_problems()) -%}
@@ -90,6 +92,14 @@ checked as (
         rules.signal,
         rules.match_operator,
         rules.match_value,
+        {#- The value as rule_matches_signal compares it: lower case, trimmed; for `in`,
+            the list with no space around its `|` and a `|` at each end. #}
+        case
+            when rules.match_operator = 'in'
+                then {{ dbt.concat(["'|'", scorehouse.regexp_replace_all(
+                    'lower(trim(rules.match_value))', "' *[|] *'", "'|'"), "'|'"]) }}
+            else lower(trim(rules.match_value))
+        end as match_text,
         rules.min_value,
         rules.max_value,
         rules.points,

@@ -1,7 +1,11 @@
 {#- Firmographic and demographic attributes as signals, one row per entity and attribute,
-    so that fit rules join to them like behavioural signals do. Contacts carry their own
+    so that rules join to them like behavioural signals do. Contacts carry their own
     attributes plus their account's; accounts carry only company attributes. Null
-    attributes produce no row (no points). -#}
+    attributes produce no row (no points). Besides the built-in attributes, every custom
+    field of a contact or account (stg_crm__record_fields) is the signal
+    `<record_type>.<field_name>`, with its text and, when it is a number, its number: a
+    contact carries its own `contact.*` fields and its account's `account.*` fields. An
+    attribute has no event date, so it is never decayed (age 0). -#}
 {#- (signal, column, kind, level): account-level signals describe the company. -#}
 {%- set signals = [
     ('industry', 'industry_id', 'text', 'account'),
@@ -32,6 +36,33 @@ accounts as (
     from {{ ref('int_accounts_enriched') }}
 ),
 
+record_fields as (
+    select * from {{ ref('stg_crm__record_fields') }}
+),
+
+custom_fields as (
+    {#- A contact's own fields and its account's; an account's own fields. Equality joins
+        only, one per case. #}
+    {%- for entity_type, relation, record_type, key in [
+        ('contact', 'contacts', 'contact', 'contact_id'),
+        ('contact', 'contacts', 'account', 'account_id'),
+        ('account', 'accounts', 'account', 'account_id'),
+    ] %}
+        select
+            '{{ entity_type }}' as entity_type,
+            {{ relation }}.{{ entity_type }}_id as entity_id,
+            record_fields.record_type,
+            record_fields.field_name,
+            record_fields.field_value,
+            record_fields.field_number
+        from {{ relation }}
+        inner join record_fields
+            on {{ relation }}.{{ key }} = record_fields.record_id
+        where record_fields.record_type = '{{ record_type }}'
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
 unpivoted as (
     {%- for entity_type, relation, signal, column, kind in selects %}
         select
@@ -42,8 +73,15 @@ unpivoted as (
             cast({{ column if kind == 'number' else 'null' }} as {{ type_double() }}) as signal_number
         from {{ relation }}
         where {{ column }} is not null
-        {% if not loop.last %}union all{% endif %}
+        union all
     {%- endfor %}
+    select
+        entity_type,
+        entity_id,
+        {{ dbt.concat(['record_type', "'.'", 'field_name']) }} as signal,
+        field_value as signal_text,
+        field_number as signal_number
+    from custom_fields
 )
 
 select * from unpivoted

@@ -14,7 +14,8 @@
     account), found by comparing each day's row count and fingerprint with the ones
     stored here (`days_with_changed_input`). Those days are replaced whole
     (`replace_dates_config`). A change of the rules' matching columns, or of this SQL,
-    rebuilds it (`input_version`). -#}
+    rebuilds it (`input_version`), and so does a new `matching_version`: raise it when
+    macro rule_matches_signal changes what matches. -#}
 {{ replace_dates_config('activity_date') }}
 {%- set signals_relation = ref('int_engagement_signals_unioned') -%}
 {%- set fingerprint_columns = [
@@ -22,8 +23,8 @@
 ] -%}
 {%- set rule_columns = [
     'rules.rule_set', 'rules.model_id', 'rules.rule_id', 'rules.dimension', 'rules.signal', 'rules.match_operator',
-    'rules.match_value', 'rules.min_value', 'rules.max_value', 'rules.repeat_control', 'rules.entity_level',
-    'scoring_models.entity_type',
+    'rules.match_value', 'rules.match_text', 'rules.min_value', 'rules.max_value', 'rules.repeat_control',
+    'rules.entity_level', 'scoring_models.entity_type',
 ] -%}
 {%- set rules_version = 0 -%}
 {%- if execute and flags.WHICH in ['run', 'build', 'retry'] -%}
@@ -33,7 +34,8 @@
         ~ ' as scoring_models on rules.model_id = scoring_models.model_id'
     ).rows[0][0] | int -%}
 {%- endif -%}
-{%- set version = input_version([rules_version]) -%}
+{%- set matching_version = 2 -%}
+{%- set version = input_version([rules_version, matching_version]) -%}
 {%- set days = days_with_changed_input(signals_relation, fingerprint_columns, version) -%}
 {%- do log_rows_processed(signals_relation, days) %}
 

@@ -4,6 +4,7 @@
     'accounts': 'base_crm__accounts',
     'contacts': 'base_crm__contacts',
     'opportunities': 'base_crm__opportunities',
+    'record_fields': 'base_crm__record_fields',
     'page_views': 'base_marketing__page_views',
     'email_events': 'base_marketing__email_events',
     'form_submissions': 'base_marketing__form_submissions',

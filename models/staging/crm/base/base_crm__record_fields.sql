@@ -1,0 +1,50 @@
+{#- Custom fields of CRM records, one row per record, field and value (see the source
+    `crm.record_fields`). The field name is normalised (lower case, every run of other
+    characters than letters and digits turned into `_`, none at either end), so that
+    `Lead Source` and `lead_source` name the same field; the value is trimmed and also
+    parsed as a number where it is one. The latest value per record and field wins. -#}
+with
+
+source as (
+    select * from {{ source('crm', 'record_fields') }}
+),
+
+parsed as (
+    select
+        lower({{ clean_text('record_type') }}) as record_type,
+        {{ clean_text('record_id') }} as record_id,
+        {{ rtrim_chars(
+            'ltrim(' ~ regexp_replace_all(
+                'lower(' ~ clean_text('field_name') ~ ')', "'[^a-z0-9]+'", "'_'"
+            ) ~ ", '_')",
+            "'_'",
+        ) }} as field_name,
+        {{ clean_text('field_value') }} as field_value,
+        {{ parse_value('field_value', 'numeric') }} as field_number,
+        field_name as raw_field_name,
+        _loaded_at,
+        _source_file,
+        _source_row,
+        _load_id
+    from source
+),
+
+keyed as (
+    select
+        *,
+        {{ dbt.concat(['record_type', "'|'", 'record_id', "'|'", 'field_name']) }} as record_field_key
+    from parsed
+),
+
+judged as (
+    select
+        *,
+        case
+            when record_type is null or record_id is null or coalesce(field_name, '') = '' then 'missing_key'
+            when field_value is null then 'missing_value'
+            when not {{ in_list('record_type', ['account', 'contact', 'opportunity']) }} then 'unknown_type'
+        end as row_problem
+    from keyed
+),
+
+{{ mark_duplicates('record_field_key', keep='latest') }}
