@@ -1,0 +1,152 @@
+"""Any field is a signal: custom columns of the CRM exports become `contact.<field>` and
+`account.<field>` signals that rules score, text compared without case or surrounding
+spaces, `contains` literal, and a rule on an unknown signal refused, never zero in
+silence."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from tests_py.conftest import copy_project, write_raw
+from tests_py.test_scoring_scenarios import AS_OF, SITE, account, contact, page_view
+
+# Columns a real lead list carries that the contract does not name.
+CONTACT_FIELDS = {
+    "CON-1": {"Lead Source": " Trade Show ", "Do Not Call": "Yes", "Total Visits": "12"},
+    "CON-2": {"Lead Source": "web form", "Do Not Call": "no", "Total Visits": "3"},
+    "CON-3": {"Lead Source": "", "Do Not Call": "", "Total Visits": "10"},
+}
+ACCOUNT_FIELDS = {"ACC-1": {"Plan": "Enterprise"}, "ACC-2": {"Plan": "starter"}}
+
+# Rules a marketing-ops person writes on those fields, in the export's own words.
+RULES = """\
+acquisition,trade_show,fit,department,contact.lead_source,in,TRADE SHOW| partner,,,10,none,,,,every,,From a trade show or a partner
+acquisition,do_not_call,fit,seniority,contact.do_not_call,is_true,,,,-5,none,,,,every,,Asked not to be called
+acquisition,many_visits,engagement,web,contact.total_visits,between,,10,,8,none,,,,every,,Ten visits or more
+acquisition,enterprise_plan,fit,company_size,account.plan,equals,enterprise,,,12,none,,,,every,,On the enterprise plan
+acquisition,promo_page,engagement,web,page_view,contains,100%_off,,,6,none,,,,every,,Read the 100%_off promotion
+"""
+
+
+def write_with_extra_columns(path, rows, extra):
+    """Rewrite a contract CSV with the extra (custom) columns of each row's id."""
+    with open(path, newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = list(reader.fieldnames)
+        existing = list(reader)
+    assert not existing
+    names = sorted({name for fields in extra.values() for name in fields})
+    with open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header + names)
+        writer.writeheader()
+        for row in rows:
+            key = row.get("contact_id") or row["account_id"]
+            writer.writerow({**row, **extra.get(key, {})})
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("custom_fields"))
+    accounts = [
+        account("ACC-1", "Acme", "acme.com", "Software", "500"),
+        account("ACC-2", "Tiny", "tiny.io", "Retail", "20"),
+    ]
+    contacts = [
+        contact("CON-1", "ACC-1", "a@acme.com", "VP Marketing"),
+        contact("CON-2", "ACC-2", "b@tiny.io", "Engineer"),
+        contact("CON-3", "", "", "Analyst"),  # no account, no email
+    ]
+    raw = write_raw(
+        project.path / "raw",
+        {
+            "page_views": [
+                page_view("PV-1", "anon-1", f"{SITE}/promo/100%_off", "2026-10-20 10:00:00"),
+                # With LIKE, `100%_off` would match this one too.
+                page_view("PV-2", "anon-2", f"{SITE}/promo/100xx_off", "2026-10-20 10:00:00"),
+            ]
+        },
+    )
+    write_with_extra_columns(raw / "contacts.csv", contacts, CONTACT_FIELDS)
+    write_with_extra_columns(raw / "accounts.csv", accounts, ACCOUNT_FIELDS)
+    (raw / "record_fields.csv").unlink()  # optional: the custom columns fill it
+    # The page views are the contacts' own (no anonymous visitor to stitch).
+    rows = list(csv.DictReader(open(raw / "page_views.csv")))
+    for row, contact_id in zip(rows, ["CON-1", "CON-2"], strict=True):
+        row["contact_id"] = contact_id
+    with open(raw / "page_views.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    seeds = project.path / "seeds" / "scoring" / "scoring_rules.csv"
+    seeds.write_text(seeds.read_text() + RULES)
+    project.loads = {r.table: r for r in project.load(raw)}
+    project.dbt("build", as_of=AS_OF)
+    return project
+
+
+def matched(project, rule_id):
+    return dict(
+        project.query(
+            "select contact_id, decayed_points from marts.lead_score_breakdown "
+            f"where rule_id = '{rule_id}' and model_id = 'acquisition'"
+        )
+    )
+
+
+def test_custom_columns_are_kept_not_dropped(built):
+    assert any("custom field(s) kept in record_fields" in n for n in built.loads["contacts"].notes)
+    # One row per non-empty value: 3 + 3 + 1 contact values, 2 account values.
+    assert built.loads["record_fields"].rows == 9
+    fields = built.query(
+        "select signal, record_count from marts.signal_catalogue "
+        "where signal_source = 'custom_field' order by signal"
+    )
+    assert fields == [
+        ("account.plan", 4),  # each account, and each of its contacts
+        ("contact.do_not_call", 2),
+        ("contact.lead_source", 2),
+        ("contact.total_visits", 3),
+    ]
+
+
+def test_text_rules_ignore_case_and_spaces(built):
+    assert matched(built, "trade_show") == {"CON-1": 10}
+    assert matched(built, "do_not_call") == {"CON-1": -5}
+    assert matched(built, "enterprise_plan") == {"CON-1": 12}
+
+
+def test_between_reads_a_custom_field_as_a_number(built):
+    assert matched(built, "many_visits") == {"CON-1": 8, "CON-3": 8}
+
+
+def test_contains_is_a_literal_substring(built):
+    assert matched(built, "promo_page") == {"CON-1": 6}
+
+
+def test_every_current_rule_shows_in_rule_coverage(built):
+    coverage = dict(
+        built.query(
+            "select rule_id, entities_matched from marts.rule_coverage "
+            "where run_type = 'current' and model_id = 'acquisition'"
+        )
+    )
+    assert coverage["trade_show"] == 1 and coverage["many_visits"] == 2
+    assert coverage["pricing_page"] == 0  # no one viewed it: shown, not dropped
+
+
+def test_a_misspelt_signal_is_refused_with_the_closest_one(built):
+    built.edit_seed("scoring/scoring_rules.csv", "contact.lead_source,in", "contact.lead_sorce,in")
+    try:
+        result = built.dbt(
+            "build", "--select", "scoring_rules", "int_scoring_rules_checked", check=False
+        )
+    finally:
+        built.edit_seed("scoring/scoring_rules.csv", "contact.lead_sorce,in", "contact.lead_source,in")
+    assert result.returncode != 0
+    assert (
+        "model_id=acquisition, rule_id=trade_show): signal 'contact.lead_sorce' is not in "
+        "the signal catalogue" in result.stdout
+    )
+    assert "did you mean 'contact.lead_source'?" in result.stdout
