@@ -6,9 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests_py.conftest import copy_project
+from tests_py.conftest import copy_project, write_raw
 
 CONFIG_MODEL = ["--select", "+int_scoring_rules_checked", "--indirect-selection", "cautious"]
+
+
+def config_project(folder):
+    """A project copy with empty raw tables: the configuration check reads the custom
+    fields of the data (the signal catalogue), so it needs the raw schema."""
+    project = copy_project(folder)
+    project.load(write_raw(folder / "raw", {}))
+    return project
 
 BAD_CONFIGS = [
     pytest.param(
@@ -51,7 +59,7 @@ BAD_CONFIGS = [
 
 @pytest.mark.parametrize(("seed", "old", "new", "message"), BAD_CONFIGS)
 def test_bad_configuration_fails_with_a_message_naming_the_row(tmp_path, seed, old, new, message):
-    project = copy_project(tmp_path / "project")
+    project = config_project(tmp_path / "project")
     project.edit_seed(seed, old, new)
     result = project.dbt("build", *CONFIG_MODEL, check=False)
     assert result.returncode != 0
@@ -60,7 +68,7 @@ def test_bad_configuration_fails_with_a_message_naming_the_row(tmp_path, seed, o
 
 
 def test_the_shipped_configuration_is_valid(tmp_path):
-    project = copy_project(tmp_path / "project")
+    project = config_project(tmp_path / "project")
     project.dbt("build", *CONFIG_MODEL)
 
 
