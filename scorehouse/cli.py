@@ -104,6 +104,29 @@ def cmd_copy_raw(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check the scoring configuration against the warehouse's data, without scoring:
+    the seeds, the custom fields staged from the raw tables (the signal catalogue), and
+    the configuration check with its tests. dbt prints each problem on one line."""
+    import time
+
+    from scorehouse.dbt import run_dbt
+
+    start = time.monotonic()
+    code = run_dbt(
+        ["--quiet", "build", "--select", "+int_scoring_rules_checked"]
+        + ["--indirect-selection", "cautious"],
+        project_dir=args.project_dir,
+        db=args.db,
+    )
+    seconds = time.monotonic() - start
+    if code != 0:
+        print(f"scorehouse: the scoring configuration is not valid (above; {seconds:.1f}s)")
+        return code
+    print(f"scorehouse: the scoring configuration is valid ({seconds:.1f}s)")
+    return 0
+
+
 def cmd_crosscheck(args: argparse.Namespace) -> int:
     from scorehouse.crosscheck import crosscheck
 
@@ -412,6 +435,13 @@ def build_parser() -> argparse.ArgumentParser:
     pb.add_argument("--db", default=str(default_db()))
     pb.add_argument("--published-db", default=str(default_published_db()))
     pb.set_defaults(func=cmd_publish)
+
+    va = sub.add_parser(
+        "validate", help="check the scoring seeds against the warehouse's data, without scoring"
+    )
+    va.add_argument("--db", default=str(default_db()))
+    va.add_argument("--project-dir", default=str(PROJECT_DIR))
+    va.set_defaults(func=cmd_validate)
 
     sm = sub.add_parser("summary", help="rows staged and quarantined per table and reason")
     sm.add_argument("--db", default=str(default_db()))

@@ -33,10 +33,14 @@ class Mart:
 
 
 def mart_keys(project_dir: Path = PROJECT_DIR) -> dict[str, list[str]]:
-    """Each BI mart's key columns, from its `unique_combination` test."""
+    """Each BI mart's key columns, from its `unique_combination` test, or the column
+    with a `unique` test."""
     keys: dict[str, list[str]] = {}
     for path in sorted((project_dir / "models" / "marts").glob("*/_*__models.yml")):
         for model in yaml.safe_load(path.read_text()).get("models", []):
+            for column in model.get("columns", []):
+                if "unique" in (column.get("data_tests") or []):
+                    keys[model["name"]] = [column["name"]]
             for test in model.get("data_tests", []):
                 if isinstance(test, dict) and "unique_combination" in test:
                     keys[model["name"]] = list(test["unique_combination"]["arguments"]["columns"])

@@ -150,3 +150,19 @@ def test_a_misspelt_signal_is_refused_with_the_closest_one(built):
         "the signal catalogue" in result.stdout
     )
     assert "did you mean 'contact.lead_source'?" in result.stdout
+
+
+def test_validate_checks_the_configuration_against_the_data(built, capfd):
+    from scorehouse import cli
+
+    argv = ["validate", "--db", str(built.db), "--project-dir", str(built.path)]
+    assert cli.main(argv) == 0
+    assert "the scoring configuration is valid" in capfd.readouterr().out
+    built.edit_seed("scoring/scoring_rules.csv", "account.plan,equals", "account.plans,equals")
+    try:
+        assert cli.main(argv) != 0
+    finally:
+        built.edit_seed("scoring/scoring_rules.csv", "account.plans,equals", "account.plan,equals")
+    out = capfd.readouterr().out
+    assert "signal 'account.plans' is not in the signal catalogue" in out
+    assert "did you mean 'account.plan'?" in out
