@@ -58,27 +58,27 @@ def built(tmp_path_factory):
         contact("CON-2", "ACC-2", "b@tiny.io", "Engineer"),
         contact("CON-3", "", "", "Analyst"),  # no account, no email
     ]
+    # The contacts' own page views (no anonymous visitor to stitch).
+    promo = f"{SITE}/promo/100%_off"
+    lookalike = f"{SITE}/promo/100xx_off"  # with LIKE, `100%_off` would match it too
     raw = write_raw(
         project.path / "raw",
         {
             "page_views": [
-                page_view("PV-1", "anon-1", f"{SITE}/promo/100%_off", "2026-10-20 10:00:00"),
-                # With LIKE, `100%_off` would match this one too.
-                page_view("PV-2", "anon-2", f"{SITE}/promo/100xx_off", "2026-10-20 10:00:00"),
+                {
+                    **page_view("PV-1", "anon-1", promo, "2026-10-20 10:00:00"),
+                    "contact_id": "CON-1",
+                },
+                {
+                    **page_view("PV-2", "anon-2", lookalike, "2026-10-20 10:00:00"),
+                    "contact_id": "CON-2",
+                },
             ]
         },
     )
     write_with_extra_columns(raw / "contacts.csv", contacts, CONTACT_FIELDS)
     write_with_extra_columns(raw / "accounts.csv", accounts, ACCOUNT_FIELDS)
     (raw / "record_fields.csv").unlink()  # optional: the custom columns fill it
-    # The page views are the contacts' own (no anonymous visitor to stitch).
-    rows = list(csv.DictReader(open(raw / "page_views.csv")))
-    for row, contact_id in zip(rows, ["CON-1", "CON-2"], strict=True):
-        row["contact_id"] = contact_id
-    with open(raw / "page_views.csv", "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
     seeds = project.path / "seeds" / "scoring" / "scoring_rules.csv"
     seeds.write_text(seeds.read_text() + RULES)
     project.loads = {r.table: r for r in project.load(raw)}
@@ -143,7 +143,9 @@ def test_a_misspelt_signal_is_refused_with_the_closest_one(built):
             "build", "--select", "scoring_rules", "int_scoring_rules_checked", check=False
         )
     finally:
-        built.edit_seed("scoring/scoring_rules.csv", "contact.lead_sorce,in", "contact.lead_source,in")
+        built.edit_seed(
+            "scoring/scoring_rules.csv", "contact.lead_sorce,in", "contact.lead_source,in"
+        )
     assert result.returncode != 0
     assert (
         "model_id=acquisition, rule_id=trade_show): signal 'contact.lead_sorce' is not in "
