@@ -1,7 +1,7 @@
-"""Any field is a signal: custom columns of the CRM exports become `contact.<field>` and
-`account.<field>` signals that rules score, text compared without case or surrounding
-spaces, `contains` literal, and a rule on an unknown signal refused, never zero in
-silence."""
+"""Any field and any activity is a signal: custom columns of the CRM exports become
+`contact.<field>` and `account.<field>` signals, CRM activities `activity.<type>`, that
+rules score; text compared without case or surrounding spaces, `contains` literal, and a
+rule on an unknown signal refused, never zero in silence."""
 
 from __future__ import annotations
 
@@ -27,7 +27,31 @@ acquisition,do_not_call,fit,seniority,contact.do_not_call,is_true,,,,-5,none,,,,
 acquisition,many_visits,engagement,web,contact.total_visits,between,,10,,8,none,,,,every,,Ten visits or more
 acquisition,enterprise_plan,fit,company_size,account.plan,equals,enterprise,,,12,none,,,,every,,On the enterprise plan
 acquisition,promo_page,engagement,web,page_view,contains,100%_off,,,6,none,,,,every,,Read the 100%_off promotion
+acquisition,webinar_activity,engagement,forms,activity.webinar_attended,any,,,,20,exponential,14,,,every,,Attended a webinar
+acquisition,calls,engagement,forms,activity.call,any,,,,5,none,,,,every,,A sales call
 """
+
+
+def activity(activity_id, contact_id, email, activity_type, occurred_at):
+    return {
+        "activity_id": activity_id,
+        "contact_id": contact_id,
+        "email": email,
+        "activity_type": activity_type,
+        "occurred_at": occurred_at,
+    }
+
+
+# Activities of free-text types, some without a time, some found by email only.
+ACTIVITIES = [
+    activity("A-1", "CON-1", "", "Webinar attended", "2026-10-25 10:00:00"),
+    activity("A-2", "", "B@tiny.io", "Call", ""),  # no time: counts, never decays
+    activity("", "", "b@tiny.io", " call ", ""),  # no id: its own activity
+    activity("A-4", "CON-1", "", "Webinar attended", "2027-06-01 00:00:00"),  # future
+    activity("A-5", "", "", "Call", "2026-10-20 10:00:00"),  # no contact
+    activity("A-6", "CON-1", "", "Call", "yesterday"),
+    activity("A-1", "CON-1", "", "Webinar attended", "2026-10-25 10:00:00"),  # again
+]
 
 
 def write_with_extra_columns(path, rows, extra):
@@ -73,7 +97,8 @@ def built(tmp_path_factory):
                     **page_view("PV-2", "anon-2", lookalike, "2026-10-20 10:00:00"),
                     "contact_id": "CON-2",
                 },
-            ]
+            ],
+            "activities": ACTIVITIES,
         },
     )
     write_with_extra_columns(raw / "contacts.csv", contacts, CONTACT_FIELDS)
@@ -123,6 +148,32 @@ def test_between_reads_a_custom_field_as_a_number(built):
 
 def test_contains_is_a_literal_substring(built):
     assert matched(built, "promo_page") == {"CON-1": 6}
+
+
+def test_any_activity_type_is_a_signal(built):
+    outcomes = dict(
+        built.query(
+            "select row_outcome, row_count from marts.staging_row_counts "
+            "where source_table = 'activities'"
+        )
+    )
+    assert outcomes == {
+        "staged": 3,
+        "future_timestamp": 1,
+        "missing_key": 1,
+        "unparseable_timestamp": 1,
+        "duplicate": 1,
+    }
+    # Dated: decayed by its age (7 days, half-life 14 days).
+    assert matched(built, "webinar_activity") == {"CON-1": pytest.approx(20 * 0.5 ** (7 / 14), abs=1e-6)}
+    # Undated, found by email, two of them: counted, not decayed.
+    assert matched(built, "calls") == {"CON-2": 10}
+    kinds = dict(
+        built.query(
+            "select signal, signal_source from marts.signal_catalogue where signal like 'activity.%'"
+        )
+    )
+    assert kinds == {"activity.call": "activity_type", "activity.webinar_attended": "activity_type"}
 
 
 def test_every_current_rule_shows_in_rule_coverage(built):

@@ -26,12 +26,16 @@ rule_keys as (
 ),
 
 known_signals as (
-    {#- The signal catalogue: the built-in signals and the custom fields found in the data. #}
+    {#- The signal catalogue: the built-in signals, and the custom fields and activity
+        types found in the data. #}
     select signal from {{ ref('signals') }}
     union
     select {{ dbt.concat(['record_type', "'.'", 'field_name']) }} as signal
     from {{ ref('stg_crm__record_fields') }}
     where record_type in ('contact', 'account')
+    union
+    select {{ dbt.concat(["'activity.'", 'activity_type']) }} as signal
+    from {{ ref('stg_crm__activities') }}
 ),
 
 unknown_signals as (
@@ -185,7 +189,7 @@ problems as (
     union all
     select 'scoring_rules', row_key,
         'signal ''' || coalesce(signal, '') || ''' is not in the signal catalogue (seed signals, and the custom fields '
-        || 'of the data); did you mean ''' || known_signal || '''?'
+        || 'and activity types of the data); did you mean ''' || known_signal || '''?'
     from unknown_signals
     where closeness = 1
 

@@ -4,8 +4,10 @@
     attributes produce no row (no points). Besides the built-in attributes, every custom
     field of a contact or account (stg_crm__record_fields) is the signal
     `<record_type>.<field_name>`, with its text and, when it is a number, its number: a
-    contact carries its own `contact.*` fields and its account's `account.*` fields. An
-    attribute has no event date, so it is never decayed (age 0). -#}
+    contact carries its own `contact.*` fields and its account's `account.*` fields. CRM
+    activities without a date are the attribute `activity.<type>` of their contact, with
+    their number as `event_count` (and as the signal's number). An attribute has no event
+    date, so it is never decayed (age 0). -#}
 {#- (signal, column, kind, level): account-level signals describe the company. -#}
 {%- set signals = [
     ('industry', 'industry_id', 'text', 'account'),
@@ -40,6 +42,16 @@ record_fields as (
     select * from {{ ref('stg_crm__record_fields') }}
 ),
 
+undated_activities as (
+    select
+        contact_id,
+        activity_type,
+        count(*) as activity_count
+    from {{ ref('int_activities_attributed') }}
+    where contact_id is not null and occurred_at is null
+    group by contact_id, activity_type
+),
+
 custom_fields as (
     {#- A contact's own fields and its account's; an account's own fields. Equality joins
         only, one per case. #}
@@ -70,7 +82,8 @@ unpivoted as (
             {{ entity_type }}_id as entity_id,
             '{{ signal }}' as signal,
             cast({{ column if kind == 'text' else 'null' }} as {{ dbt.type_string() }}) as signal_text,
-            cast({{ column if kind == 'number' else 'null' }} as {{ type_double() }}) as signal_number
+            cast({{ column if kind == 'number' else 'null' }} as {{ type_double() }}) as signal_number,
+            1 as event_count
         from {{ relation }}
         where {{ column }} is not null
         union all
@@ -80,8 +93,18 @@ unpivoted as (
         entity_id,
         {{ dbt.concat(['record_type', "'.'", 'field_name']) }} as signal,
         field_value as signal_text,
-        field_number as signal_number
+        field_number as signal_number,
+        1 as event_count
     from custom_fields
+    union all
+    select
+        'contact' as entity_type,
+        contact_id as entity_id,
+        {{ dbt.concat(["'activity.'", 'activity_type']) }} as signal,
+        activity_type as signal_text,
+        cast(activity_count as {{ type_double() }}) as signal_number,
+        activity_count as event_count
+    from undated_activities
 )
 
 select * from unpivoted

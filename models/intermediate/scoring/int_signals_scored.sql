@@ -151,6 +151,7 @@ fit_matched as (
         fit_signals.entity_type,
         fit_signals.entity_id,
         fit_signals.signal as signal_key,
+        fit_signals.event_count,
         {{ repeat_key('rules.repeat_control', 'fit_signals.signal', 'cast(null as date)', 'fit_signals.signal_text') }}
             as repeat_key
     from fit_signals
@@ -169,7 +170,7 @@ matched_fit as (
         {%- endfor %}
         fit_matched.signal_key,
         cast(null as date) as activity_date,
-        1 as event_count,
+        fit_matched.event_count,
         cast(null as {{ dbt.type_timestamp() }}) as first_occurred_at,
         cast(null as {{ dbt.type_timestamp() }}) as last_occurred_at,
         runs.as_of_at,

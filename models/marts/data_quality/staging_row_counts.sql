@@ -5,6 +5,7 @@
     'contacts': 'base_crm__contacts',
     'opportunities': 'base_crm__opportunities',
     'record_fields': 'base_crm__record_fields',
+    'activities': 'base_crm__activities',
     'page_views': 'base_marketing__page_views',
     'email_events': 'base_marketing__email_events',
     'form_submissions': 'base_marketing__form_submissions',

@@ -1,6 +1,6 @@
 {#- Every signal the warehouse holds, one row per signal: the built-in ones (seed
-    `signals`) and every custom field of a contact or account found in the data, with how
-    many rows and entities carry it. Rules may name only these signals
+    `signals`), every custom field of a contact or account and every activity type found
+    in the data, with how many rows and entities carry it. Rules may name only these signals
     (int_scoring_rules_checked refuses the others). Metrics are computed per scoring
     date and have no count here. -#}
 with
@@ -19,6 +19,11 @@ attribute_signals as (
 
 behaviour_signals as (
     select * from {{ ref('int_engagement_signals_unioned') }}
+),
+
+activity_types as (
+    select distinct {{ dbt.concat(["'activity.'", 'activity_type']) }} as signal
+    from {{ ref('stg_crm__activities') }}
 ),
 
 custom_fields as (
@@ -47,23 +52,41 @@ catalogued as (
         case when record_type = 'account' then 'contact and account' else 'contact' end as entity_type,
         'Custom field of the ' || record_type || ' records' as description
     from custom_fields
-),
 
-attribute_counts as (
+    union all
+
     select
         signal,
-        count(*) as record_count,
-        count(distinct {{ dbt.concat(['entity_type', "'|'", 'entity_id']) }}) as entity_count
-    from attribute_signals
-    group by signal
+        'activity_type' as signal_source,
+        'behaviour' as signal_kind,
+        'contact' as entity_type,
+        'CRM activity of this type (undated ones count without decay)' as description
+    from activity_types
 ),
 
-behaviour_counts as (
+signal_rows as (
+    {#- An activity type can be both: dated activities are behaviour, undated ones attributes. #}
+    select
+        signal,
+        entity_type,
+        entity_id,
+        event_count
+    from attribute_signals
+    union all
+    select
+        signal,
+        entity_type,
+        entity_id,
+        event_count
+    from behaviour_signals
+),
+
+counts as (
     select
         signal,
         sum(event_count) as record_count,
         count(distinct {{ dbt.concat(['entity_type', "'|'", 'entity_id']) }}) as entity_count
-    from behaviour_signals
+    from signal_rows
     group by signal
 ),
 
@@ -75,22 +98,16 @@ final as (
         catalogued.entity_type,
         catalogued.description,
         cast(
-            case when catalogued.signal_kind <> 'metric'
-                    then coalesce(attribute_counts.record_count, behaviour_counts.record_count, 0)
-            end
+            case when catalogued.signal_kind <> 'metric' then coalesce(counts.record_count, 0) end
             as {{ dbt.type_bigint() }}
         ) as record_count,
         cast(
-            case when catalogued.signal_kind <> 'metric'
-                    then coalesce(attribute_counts.entity_count, behaviour_counts.entity_count, 0)
-            end
+            case when catalogued.signal_kind <> 'metric' then coalesce(counts.entity_count, 0) end
             as {{ dbt.type_bigint() }}
         ) as entity_count
     from catalogued
-    left join attribute_counts
-        on catalogued.signal = attribute_counts.signal
-    left join behaviour_counts
-        on catalogued.signal = behaviour_counts.signal
+    left join counts
+        on catalogued.signal = counts.signal
 )
 
 select * from final

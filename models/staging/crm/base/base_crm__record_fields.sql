@@ -13,12 +13,7 @@ parsed as (
     select
         lower({{ clean_text('record_type') }}) as record_type,
         {{ clean_text('record_id') }} as record_id,
-        {{ rtrim_chars(
-            'ltrim(' ~ regexp_replace_all(
-                'lower(' ~ clean_text('field_name') ~ ')', "'[^a-z0-9]+'", "'_'"
-            ) ~ ", '_')",
-            "'_'",
-        ) }} as field_name,
+        {{ snake_name('field_name') }} as field_name,
         {{ clean_text('field_value') }} as field_value,
         {{ parse_value('field_value', 'numeric') }} as field_number,
         field_name as raw_field_name,
@@ -40,7 +35,7 @@ judged as (
     select
         *,
         case
-            when record_type is null or record_id is null or coalesce(field_name, '') = '' then 'missing_key'
+            when record_type is null or record_id is null or field_name is null then 'missing_key'
             when field_value is null then 'missing_value'
             when not {{ in_list('record_type', ['account', 'contact', 'opportunity']) }} then 'unknown_type'
         end as row_problem
