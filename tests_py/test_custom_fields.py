@@ -165,7 +165,9 @@ def test_any_activity_type_is_a_signal(built):
         "duplicate": 1,
     }
     # Dated: decayed by its age (7 days, half-life 14 days).
-    assert matched(built, "webinar_activity") == {"CON-1": pytest.approx(20 * 0.5 ** (7 / 14), abs=1e-6)}
+    assert matched(built, "webinar_activity") == {
+        "CON-1": pytest.approx(20 * 0.5 ** (7 / 14), abs=1e-6)
+    }
     # Undated, found by email, two of them: counted, not decayed.
     assert matched(built, "calls") == {"CON-2": 10}
     kinds = dict(

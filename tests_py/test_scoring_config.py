@@ -18,6 +18,7 @@ def config_project(folder):
     project.load(write_raw(folder / "raw", {}))
     return project
 
+
 BAD_CONFIGS = [
     pytest.param(
         "scoring/scoring_categories.csv",
