@@ -138,13 +138,13 @@ def _check_columns(table: Table, path: Path, header: list[str]) -> list[str]:
 
 def _collect_custom_fields(
     con: duckdb.DuckDBPyConnection, table: Table, path: Path, header: list[str], delimiter: str
-) -> int:
+) -> None:
     """Add the file's columns that the contract does not name to `_custom_fields`, one
     row per record and non-empty value, with the file's row number as staging counts it."""
     contract_columns = set(table.column_names)
     extra = [c for c in header if c.lower() not in contract_columns]
     if not table.custom_fields or not extra:
-        return 0
+        return
     key = next(c for c in header if c.lower() == table.key_column)
     columns = ", ".join(f"cast({_quote(c)} as varchar) as {_quote(c)}" for c in [key, *extra])
     con.execute("drop table if exists _rejects")
@@ -153,7 +153,6 @@ def _collect_custom_fields(
         f"create or replace temp table _extras as "
         f"select {columns} from {_reader_sql(path, header, delimiter)}"
     )
-    before = con.execute("select count(*) from _custom_fields").fetchone()[0]
     con.execute(
         f"""
         insert into _custom_fields
@@ -168,7 +167,6 @@ def _collect_custom_fields(
         """,
         [table.custom_fields, path.name],
     )
-    return con.execute("select count(*) from _custom_fields").fetchone()[0] - before
 
 
 def _check_types(
