@@ -67,17 +67,27 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from scorehouse.load import load
+    import tempfile
 
-    results = load(
-        Path(args.input_dir),
-        Path(args.db),
-        raw_schema=args.raw_schema,
-        max_bad_lines=args.max_bad_lines,
-        allow_missing=args.allow_missing,
-        loaded_at=args.loaded_at,
-        append=args.append,
-    )
+    from scorehouse.load import load
+    from scorehouse.mapping import apply_mapping
+
+    with tempfile.TemporaryDirectory(prefix="scorehouse-mapped-") as mapped:
+        input_dir, allow_missing = Path(args.input_dir), args.allow_missing
+        if args.mapping:
+            # The mapping says what the export holds: tables it does not map load empty.
+            for note in apply_mapping(Path(args.mapping), Path(mapped)):
+                print(f"mapping note: {note}")
+            input_dir, allow_missing = Path(mapped), True
+        results = load(
+            input_dir,
+            Path(args.db),
+            raw_schema=args.raw_schema,
+            max_bad_lines=args.max_bad_lines,
+            allow_missing=allow_missing,
+            loaded_at=args.loaded_at,
+            append=args.append,
+        )
     for result in results:
         print(f"{result.table:<24} {result.rows:>10,} rows  from {result.file or '-'}")
         for note in result.notes:
@@ -341,6 +351,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     ld = sub.add_parser("load", help="load CSV/Parquet exports into the raw schema")
     ld.add_argument("--input-dir", default=str(PROJECT_DIR / "data" / "raw"))
+    ld.add_argument(
+        "--mapping",
+        help="a mapping file (YAML) that turns your export into the contract "
+        "(docs/own-data.md); replaces --input-dir",
+    )
     ld.add_argument("--db", default=str(default_db()))
     ld.add_argument("--raw-schema", default="raw")
     ld.add_argument(
