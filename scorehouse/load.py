@@ -393,3 +393,30 @@ def _check_appendable(con: duckdb.DuckDBPyConnection, raw_schema: str, contract:
                 f"cannot append to {raw_schema}.{name}: its columns ({', '.join(found)}) are not "
                 f"the contract's ({', '.join(expected)}); reload a full export without --append"
             )
+
+
+def tables_without_data(db_path: Path, raw_schema: str = "raw") -> list[str]:
+    """The raw tables the export does not provide: no rows in the latest full load and in
+    every increment appended since. Their freshness cannot be checked (there is nothing
+    to be fresh), so `scorehouse run` leaves them out of it and says so."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        rows = con.execute(
+            f"""
+            with last_full as (
+                select coalesce(max(load_id), 0) as load_id
+                from {_quote(raw_schema)}._loads where load_mode = 'replace'
+            )
+            select table_name
+            from {_quote(raw_schema)}._loads
+            where load_id >= (select load_id from last_full)
+            group by table_name
+            having sum(row_count) = 0
+            order by table_name
+            """
+        ).fetchall()
+    except duckdb.Error:
+        return []  # not loaded by this loader: every source is checked
+    finally:
+        con.close()
+    return [r[0] for r in rows]

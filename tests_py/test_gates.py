@@ -151,3 +151,33 @@ def test_the_bi_marts_hold_no_email_or_name_unless_allowed(tmp_path, generated_r
         "select count(contact_name), count(contact_email) from marts.lead_scores"
     )
     assert named > 0 and emails > 0
+
+
+def test_a_partial_export_passes_freshness_in_production(tmp_path, monkeypatch):
+    """Tables the export does not provide are left out of the freshness check (said, not
+    silent); the ones it provides are still checked."""
+    import datetime as dt
+
+    from scorehouse import cli
+    from scorehouse.load import tables_without_data
+
+    project = copy_project(tmp_path / "p")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0).isoformat(sep=" ")
+    project.load(write_raw(project.path / "raw", {"accounts": [ACCOUNT]}), loaded_at=now)
+    empty = tables_without_data(project.db)
+    assert "accounts" not in empty and {"page_views", "activities", "invoices"} <= set(empty)
+
+    commands = []
+
+    def fake_dbt(args, **kwargs):
+        commands.append(args)
+        return 1  # stop after the freshness check
+
+    monkeypatch.setattr("scorehouse.dbt.run_dbt", fake_dbt)
+    cli.main(["run", "--as-of", AS_OF, "--db", str(project.db), "--project-dir", str(project.path)])
+    (freshness_command,) = commands
+    assert "source:marketing.page_views" in freshness_command
+    assert "source:crm.accounts" not in freshness_command
+    monkeypatch.setenv("SCOREHOUSE_ENV", "production")
+    result = project.dbt(*freshness_command, check=False)
+    assert result.returncode == 0, result.stdout[-3000:]
