@@ -32,6 +32,11 @@ L-1,Call,
 L-3,Call,10/30/2026 16:00
 """
 
+FORMS = """\
+Submission,Lead,Form,Submitted
+F-1,L-2,Demo,10/30/2026 09:00
+"""
+
 MAPPING = """\
 tables:
   contacts:
@@ -60,6 +65,12 @@ tables:
     file: crm_*.csv
     columns: {contact_id: Lead, activity_type: Type, occurred_at: When}
     date_format: "%m/%d/%Y %H:%M"
+  form_submissions:
+    file: forms.csv
+    columns: {form_submission_id: Submission, contact_id: Lead, form_type: Form, occurred_at: Submitted}
+    date_format: "%m/%d/%Y %H:%M"
+    values:
+      form_type: {Demo: demo_request}
 """
 
 RULES = """\
@@ -77,6 +88,7 @@ def write_export(folder):
     (folder / "leads.csv").write_text(LEADS)
     (folder / "companies.csv").write_text(COMPANIES)
     (folder / "crm_activities.csv").write_text(ACTIVITIES)
+    (folder / "forms.csv").write_text(FORMS)
     (folder / "mapping.yml").write_text(MAPPING)
     return folder / "mapping.yml"
 
@@ -130,6 +142,15 @@ def test_every_lead_is_scored_and_explained(built):
         ("L-3", "many_visits"): 8,
         ("L-3", "calls"): 5,
     }
+
+
+def test_a_form_without_email_attaches_by_contact_id(built):
+    ((is_mql, occurrences),) = built.query(
+        "select lead_scores.is_mql, breakdown.occurrences from marts.lead_scores "
+        "inner join marts.lead_score_breakdown as breakdown using (contact_id, model_id) "
+        "where contact_id = 'L-2' and breakdown.rule_id = 'demo_request'"
+    )
+    assert is_mql and occurrences == 1
 
 
 def test_a_mapping_error_names_the_entry(tmp_path, capsys):

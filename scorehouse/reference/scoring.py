@@ -257,11 +257,13 @@ def identified_visitors(staged: StagedData, contacts: pd.DataFrame, forms: pd.Da
 
 
 def attributed_forms(staged: StagedData, contacts: pd.DataFrame) -> pd.DataFrame:
-    """Form submissions with the contact of the same normalised email (lowest id)."""
+    """Form submissions with the contact they name when it is known, else the contact
+    of the same normalised email (lowest id)."""
     forms = staged.form_submissions.rows.copy()
     with_email = contacts[contacts["email"].notna()]
     owner = with_email.groupby("email")["contact_id"].min()
-    forms["contact_id"] = forms["email"].map(owner)
+    named = forms["contact_id"].where(forms["contact_id"].isin(contacts["contact_id"]))
+    forms["contact_id"] = named.fillna(forms["email"].map(owner))
     forms["contact_id"] = (
         forms["contact_id"].astype(object).where(forms["contact_id"].notna(), None)
     )

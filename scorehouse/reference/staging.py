@@ -341,6 +341,7 @@ def stage_form_submissions(raw: pd.DataFrame, variables: dict, loaded_at: dt.dat
         {
             "form_submission_id": clean_text(raw["form_submission_id"]),
             "email": normalize_email(raw["email"]),
+            "contact_id": clean_text(raw["contact_id"]),
             "anonymous_id": clean_text(raw["anonymous_id"]),
             "form_type": lower(clean_text(raw["form_type"])),
             "occurred_at": parse_timestamp(raw["occurred_at"]),
@@ -358,7 +359,9 @@ def stage_form_submissions(raw: pd.DataFrame, variables: dict, loaded_at: dt.dat
             ("invalid_email", is_unparseable(raw["email"], f["email"])),
             (
                 "missing_value",
-                f["occurred_at"].isna() | f["email"].isna() | f["form_type"].isna(),
+                f["occurred_at"].isna()
+                | (f["email"].isna() & f["contact_id"].isna())
+                | f["form_type"].isna(),
             ),
             (
                 "future_timestamp",

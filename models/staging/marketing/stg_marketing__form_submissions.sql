@@ -9,6 +9,7 @@ staged as (
         form_submission_id,
         anonymous_id,
         email,
+        contact_id,
         form_type,
         page_url,
         occurred_at,

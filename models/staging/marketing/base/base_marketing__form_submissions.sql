@@ -8,6 +8,7 @@ parsed as (
     select
         {{ clean_text('form_submission_id') }} as form_submission_id,
         {{ normalize_email('email') }} as email,
+        {{ clean_text('contact_id') }} as contact_id,
         {{ clean_text('anonymous_id') }} as anonymous_id,
         lower({{ clean_text('form_type') }}) as form_type,
         lower({{ clean_text('page_url') }}) as page_url,
@@ -33,7 +34,8 @@ judged as (
                 or {{ is_unparseable('raw_received_at', 'received_at') }}
                 then 'unparseable_timestamp'
             when {{ is_unparseable('raw_email', 'email') }} then 'invalid_email'
-            when occurred_at is null or email is null or form_type is null then 'missing_value'
+            when occurred_at is null or (email is null and contact_id is null) or form_type is null
+                then 'missing_value'
             when {{ is_future('occurred_at') }} then 'future_timestamp'
             when
                 not {{ in_list('form_type', ['demo_request', 'contact', 'newsletter', 'content_download', 'webinar']) }}
