@@ -259,7 +259,9 @@ class Emitter:
             vocab = V.BAD_DATES if times[main][2] else V.BAD_TIMESTAMPS
             sub = take(vocab, rng.integers(len(vocab), size=int(bad.sum())))
             cols[main] = pc.replace_with_mask(cols[main], pa.array(bad), sub)
-        t = pa.table([cols[c] for c in w.columns], schema=w.schema)
+        # Optional contract columns the generator does not produce are written empty.
+        empty = pa.nulls(n, pa.string())
+        t = pa.table([cols.get(c, empty) for c in w.columns], schema=w.schema)
         if not event:
             w.write(t)
             return np.arange(n)
