@@ -13,12 +13,7 @@ contacts as (
 ),
 
 contacts_by_email as (
-    select
-        email,
-        min(contact_id) as contact_id
-    from contacts
-    where email is not null
-    group by email
+    select * from {{ ref('int_contact_emails') }}
 ),
 
 attributed as (
