@@ -49,6 +49,13 @@ class Table:
         return f"{self.custom_fields}_id"
 
     @property
+    def keyed_by_row(self) -> bool:
+        """Whether a row may lack its record id (an activity): it is then keyed by its
+        load, file and row, `row:<load id>:<file>:<row>`, in staging and in the
+        `record_fields` of its custom fields alike."""
+        return not any(c.required for c in self.columns if c.name == self.key_column)
+
+    @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 

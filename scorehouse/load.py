@@ -89,6 +89,10 @@ def _file_columns(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[str]
     return _csv_header(path)
 
 
+# The types the loader gives its lineage columns (every contract column is varchar).
+_LINEAGE_TYPES = {"_loaded_at": "timestamp", "_source_row": "bigint", "_load_id": "bigint"}
+
+
 def configure(con: duckdb.DuckDBPyConnection) -> None:
     """UTC, and the memory limit and threads dbt's profile gives DuckDB
     (`SCOREHOUSE_DUCKDB_MEMORY`, `SCOREHOUSE_THREADS`): beyond the limit DuckDB spills to
@@ -137,16 +141,31 @@ def _check_columns(table: Table, path: Path, header: list[str]) -> list[str]:
 
 
 def _collect_custom_fields(
-    con: duckdb.DuckDBPyConnection, table: Table, path: Path, header: list[str], delimiter: str
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    path: Path,
+    header: list[str],
+    delimiter: str,
+    load_id: int,
 ) -> None:
     """Add the file's columns that the contract does not name to `_custom_fields`, one
-    row per record and non-empty value, with the file's row number as staging counts it."""
+    row per record and non-empty value, with the file's row number as staging counts it.
+    A row without its record id, where the contract allows one (`Table.keyed_by_row`),
+    is keyed as its staging model keys it."""
     contract_columns = set(table.column_names)
     extra = [c for c in header if c.lower() not in contract_columns]
     if not table.custom_fields or not extra:
         return
-    key = next(c for c in header if c.lower() == table.key_column)
-    columns = ", ".join(f"cast({_quote(c)} as varchar) as {_quote(c)}" for c in [key, *extra])
+    key = next((c for c in header if c.lower() == table.key_column), None)
+    key_value = f"nullif(trim(cast({_quote(key)} as varchar)), '')" if key else "null"
+    casts = [f"cast({_quote(c)} as varchar) as {_quote(c)}" for c in extra]
+    columns = ", ".join([f"{key_value} as _record_id", *casts])
+    record_id = "_record_id"
+    if table.keyed_by_row:
+        row = "cast(_source_row as varchar)"
+        record_id = (
+            f"coalesce(_record_id, 'row:{load_id}:' || {_literal(path.name)} || ':' || {row})"
+        )
     con.execute("drop table if exists _rejects")
     con.execute("drop table if exists _reject_scans")
     con.execute(
@@ -156,7 +175,7 @@ def _collect_custom_fields(
     con.execute(
         f"""
         insert into _custom_fields
-        select ?, {_quote(key)}, field_name, field_value, ?, _source_row
+        select ?, {record_id}, field_name, field_value, ?, _source_row
         from (
             unpivot (select *, rowid + 1 as _source_row from _extras)
             on {", ".join(_quote(c) for c in extra)}
@@ -274,8 +293,7 @@ def load(
         load_id = con.execute(
             f"select coalesce(max(load_id), 0) + 1 from {_quote(raw_schema)}._loads"
         ).fetchone()[0]
-        if append:
-            _check_appendable(con, raw_schema, contract)
+        upgraded = _check_appendable(con, raw_schema, contract) if append else {}
         con.execute(
             "create or replace temp table _custom_fields (record_type varchar, record_id varchar, "
             "field_name varchar, field_value varchar, _source_file varchar, _source_row bigint)"
@@ -284,6 +302,7 @@ def load(
         for name, table in sorted(contract.items(), key=lambda item: item[0] == RECORD_FIELDS):
             path = files[name]
             result = TableLoad(name, path.name if path else None)
+            result.notes += upgraded.get(name, [])
             if path is None:
                 result.notes.append(
                     "no file: nothing appended" if append else "no file: loaded as an empty table"
@@ -326,7 +345,7 @@ def load(
                         f"{raw_schema}._load_rejects"
                     )
                 result.notes += _check_types(con, table, path, max_bad_share)
-                _collect_custom_fields(con, table, path, header, delimiter)
+                _collect_custom_fields(con, table, path, header, delimiter, load_id)
             stamped = (
                 "select *, cast(? as timestamp) as _loaded_at, cast(? as varchar) as _source_file, "
                 "rowid + 1 as _source_row, cast(? as bigint) as _load_id from _stage"
@@ -371,9 +390,16 @@ def load(
     return results
 
 
-def _check_appendable(con: duckdb.DuckDBPyConnection, raw_schema: str, contract: dict) -> None:
-    """Appending needs raw tables written by this loader, with the contract's columns."""
+def _check_appendable(
+    con: duckdb.DuckDBPyConnection, raw_schema: str, contract: dict
+) -> dict[str, list[str]]:
+    """Appending needs raw tables written by this loader, with the contract's columns.
+    Raw tables an earlier version wrote are brought up to the contract when only optional
+    parts are new: an optional table is created empty, an optional column is added as
+    null (nothing already loaded changes). Returns what was added, per table."""
+    upgraded: dict[str, list[str]] = {}
     for name, table in contract.items():
+        target = f"{_quote(raw_schema)}.{_quote(name)}"
         found = [
             row[0]
             for row in con.execute(
@@ -383,16 +409,32 @@ def _check_appendable(con: duckdb.DuckDBPyConnection, raw_schema: str, contract:
             ).fetchall()
         ]
         expected = [*table.column_names, *LINEAGE_COLUMNS]
+        if not found and table.optional:
+            columns = ", ".join(f"{_quote(c)} {_LINEAGE_TYPES.get(c, 'varchar')}" for c in expected)
+            con.execute(f"create table {target} ({columns})")
+            upgraded[name] = ["optional table new in the contract: created empty"]
+            continue
         if not found:
             raise ScorehouseError(
                 f"cannot append: raw table {raw_schema}.{name} does not exist yet; "
                 "load a full export first (without --append)"
             )
-        if sorted(found) != sorted(expected):
-            raise ScorehouseError(
-                f"cannot append to {raw_schema}.{name}: its columns ({', '.join(found)}) are not "
-                f"the contract's ({', '.join(expected)}); reload a full export without --append"
-            )
+        optional = {c.name for c in table.columns if not c.required}
+        new_columns = [c for c in expected if c not in found]
+        if set(found) <= set(expected) and set(new_columns) <= optional:
+            for column in new_columns:
+                con.execute(f"alter table {target} add column {_quote(column)} varchar")
+            if new_columns:
+                upgraded[name] = [
+                    f"optional column(s) new in the contract, added as null to the rows "
+                    f"already loaded: {', '.join(new_columns)}"
+                ]
+            continue
+        raise ScorehouseError(
+            f"cannot append to {raw_schema}.{name}: its columns ({', '.join(found)}) are not "
+            f"the contract's ({', '.join(expected)}); reload a full export without --append"
+        )
+    return upgraded
 
 
 def tables_without_data(db_path: Path, raw_schema: str = "raw") -> list[str]:

@@ -29,6 +29,8 @@ acquisition,enterprise_plan,fit,company_size,account.plan,equals,enterprise,,,12
 acquisition,promo_page,engagement,web,page_view,contains,100%_off,,,6,none,,,,every,,Read the 100%_off promotion
 acquisition,webinar_activity,engagement,forms,activity.webinar_attended,any,,,,20,exponential,14,,,every,,Attended a webinar
 acquisition,calls,engagement,forms,activity.call,any,,,,5,none,,,,every,,A sales call
+acquisition,connected_call,engagement,forms,activity.call.outcome,equals,connected,,,7,none,,,,every,,A call that reached the lead
+acquisition,long_webinar,engagement,forms,activity.webinar_attended.duration_min,between,,30,,9,exponential,14,,,every,,Stayed 30 minutes or more
 """
 
 
@@ -52,6 +54,27 @@ ACTIVITIES = [
     activity("A-6", "CON-1", "", "Call", "yesterday"),
     activity("A-1", "CON-1", "", "Webinar attended", "2026-10-25 10:00:00"),  # again
 ]
+
+
+# The activities export's own columns (properties), by position in ACTIVITIES.
+ACTIVITY_PROPERTIES = [
+    {"Duration (min)": "45"},
+    {"Outcome": " Connected "},
+    {"Outcome": "voicemail"},  # an activity without an id keeps its properties too
+    {},
+    {},
+    {},
+    {"Duration (min)": "45"},
+]
+
+
+def write_activities(path):
+    names = sorted({name for fields in ACTIVITY_PROPERTIES for name in fields})
+    with open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[*ACTIVITIES[0], *names])
+        writer.writeheader()
+        for row, properties in zip(ACTIVITIES, ACTIVITY_PROPERTIES, strict=True):
+            writer.writerow({**row, **properties})
 
 
 def write_with_extra_columns(path, rows, extra):
@@ -98,9 +121,9 @@ def built(tmp_path_factory):
                     "contact_id": "CON-2",
                 },
             ],
-            "activities": ACTIVITIES,
         },
     )
+    write_activities(raw / "activities.csv")
     write_with_extra_columns(raw / "contacts.csv", contacts, CONTACT_FIELDS)
     write_with_extra_columns(raw / "accounts.csv", accounts, ACCOUNT_FIELDS)
     (raw / "record_fields.csv").unlink()  # optional: the custom columns fill it
@@ -122,8 +145,9 @@ def matched(project, rule_id):
 
 def test_custom_columns_are_kept_not_dropped(built):
     assert any("custom field(s) kept in record_fields" in n for n in built.loads["contacts"].notes)
-    # One row per non-empty value: 3 + 3 + 1 contact values, 2 account values.
-    assert built.loads["record_fields"].rows == 9
+    # One row per non-empty value: 3 + 3 + 1 contact values, 2 account values, 4
+    # activity properties.
+    assert built.loads["record_fields"].rows == 13
     fields = built.query(
         "select signal, record_count from marts.signal_catalogue "
         "where signal_source = 'custom_field' order by signal"
@@ -175,7 +199,24 @@ def test_any_activity_type_is_a_signal(built):
             "select signal, signal_source from marts.signal_catalogue where signal like 'activity.%'"
         )
     )
-    assert kinds == {"activity.call": "activity_type", "activity.webinar_attended": "activity_type"}
+    assert kinds == {
+        "activity.call": "activity_type",
+        "activity.call.outcome": "activity_property",
+        "activity.webinar_attended": "activity_type",
+        "activity.webinar_attended.duration_min": "activity_property",
+    }
+
+
+def test_a_rule_matches_one_property_of_an_activity(built):
+    # Of CON-2's two undated calls, one connected (case and spaces ignored).
+    assert matched(built, "connected_call") == {"CON-2": 7}
+    # A dated webinar of 45 minutes, decayed like its type (7 days, half-life 14 days).
+    assert matched(built, "long_webinar") == {"CON-1": pytest.approx(9 * 0.5 ** (7 / 14), abs=1e-6)}
+    values = built.query(
+        "select signal_text from intermediate.int_activity_signals "
+        "where signal = 'activity.call.outcome' order by 1"
+    )
+    assert values == [("Connected",), ("voicemail",)]
 
 
 def test_every_current_rule_shows_in_rule_coverage(built):

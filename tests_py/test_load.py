@@ -164,3 +164,38 @@ def test_semicolon_files_and_header_case_are_accepted(tmp_path):
         "ACC-1",
         "2025-01-01 00:00:00",
     )
+
+
+def test_append_brings_an_earlier_versions_raw_tables_up_to_the_contract(tmp_path):
+    """A warehouse loaded before the contract gained an optional table and an optional
+    column still takes appends: the table is created empty, the column added as null to
+    the rows already loaded, and both are said; nothing loaded before changes."""
+    db = tmp_path / "w.duckdb"
+    load(write_raw(tmp_path / "full", {"accounts": [ACCOUNT]}), db)
+    con = duckdb.connect(str(db))
+    con.execute("drop table raw.activities")
+    con.execute("alter table raw.record_fields drop column observed_at")
+    con.close()
+    later = {**ACCOUNT, "account_id": "ACC-2"}
+    results = {
+        r.table: r
+        for r in load(write_raw(tmp_path / "more", {"accounts": [later]}), db, append=True)
+    }
+    assert any("created empty" in note for note in results["activities"].notes)
+    assert any("observed_at" in note for note in results["record_fields"].notes)
+    con = duckdb.connect(str(db))
+    assert con.execute("select account_id from raw.accounts order by 1").fetchall() == [
+        ("ACC-1",),
+        ("ACC-2",),
+    ]
+    assert "observed_at" in [row[0] for row in con.execute("describe raw.record_fields").fetchall()]
+
+
+def test_append_still_refuses_a_table_missing_a_required_column(tmp_path):
+    db = tmp_path / "w.duckdb"
+    load(write_raw(tmp_path / "full", {"accounts": [ACCOUNT]}), db)
+    con = duckdb.connect(str(db))
+    con.execute("alter table raw.accounts drop column account_id")
+    con.close()
+    with pytest.raises(ScorehouseError, match="cannot append to raw.accounts"):
+        load(write_raw(tmp_path / "more", {"accounts": [ACCOUNT]}), db, append=True)

@@ -26,16 +26,15 @@ rule_keys as (
 ),
 
 known_signals as (
-    {#- The signal catalogue: the built-in signals, and the custom fields and activity
-        types found in the data. #}
+    {#- The signal catalogue: the built-in signals, and the custom fields, activity
+        types and activity properties found in the data. #}
     select signal from {{ ref('signals') }}
     union
     select {{ dbt.concat(['record_type', "'.'", 'field_name']) }} as signal
     from {{ ref('stg_crm__record_fields') }}
     where record_type in ('contact', 'account')
     union
-    select {{ dbt.concat(["'activity.'", 'activity_type']) }} as signal
-    from {{ ref('stg_crm__activities') }}
+    select signal from {{ ref('int_activity_signals') }}
 ),
 
 unknown_signals as (

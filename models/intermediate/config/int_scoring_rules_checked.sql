@@ -11,7 +11,7 @@
 -- depends_on: {{ ref('qualification_thresholds') }}
 -- depends_on: {{ ref('signals') }}
 -- depends_on: {{ ref('stg_crm__record_fields') }}
--- depends_on: {{ ref('stg_crm__activities') }}
+-- depends_on: {{ ref('int_activity_signals') }}
 {#- Checked when the model runs (build, run, retry), not when it is only compiled (docs, lint). -#}
 {%- if execute and flags.WHICH in ['run', 'build', 'retry'] -%}
     {%- set problems = run_query(scorehouse.scoring_config_problems()) -%}

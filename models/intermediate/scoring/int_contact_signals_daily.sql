@@ -1,7 +1,8 @@
 {#- Every behavioural signal of a known contact, one row per contact, signal, signal text,
     day and `known_from`, counting that day's events: page views (including anonymous
     ones stitched to the contact later), email events, form submissions and dated CRM
-    activities (`activity.<type>`; undated ones are attributes, int_fit_signals_unpivoted).
+    activities (`activity.<type>` and `activity.<type>.<property>`, int_activity_signals;
+    undated ones are attributes, int_fit_signals_unpivoted).
     `known_from` is the instant from which the events could be tied to the contact: the
     start of their day, or the moment an anonymous visitor was identified if later. A
     run as of a date counts a row only if its day is before that date and it was known by
@@ -29,7 +30,7 @@ form_submissions as (
 ),
 
 activities as (
-    select * from {{ ref('int_activities_attributed') }}
+    select * from {{ ref('int_activity_signals') }}
 ),
 
 web_signals as (
@@ -88,15 +89,15 @@ form_signals as (
 activity_signals as (
     select
         contact_id,
-        {{ dbt.concat(["'activity.'", 'activity_type']) }} as signal,
-        activity_type as signal_text,
+        signal,
+        signal_text,
         cast(occurred_at as date) as activity_date,
         1 as event_count,
         occurred_at as first_occurred_at,
         occurred_at as last_occurred_at,
         cast(cast(occurred_at as date) as {{ dbt.type_timestamp() }}) as known_from
     from activities
-    where contact_id is not null and occurred_at is not null
+    where occurred_at is not null
 ),
 
 contact_signals as (

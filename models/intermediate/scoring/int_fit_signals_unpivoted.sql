@@ -6,8 +6,13 @@
     `<record_type>.<field_name>`, with its text and, when it is a number, its number: a
     contact carries its own `contact.*` fields and its account's `account.*` fields. CRM
     activities without a date are the attribute `activity.<type>` of their contact, with
-    their number as `event_count` (and as the signal's number). An attribute has no event
-    date, so it is never decayed (age 0). -#}
+    their number as `event_count` (and as the signal's number), and each property the
+    attribute `activity.<type>.<property>` (its number the value's). An attribute has no event
+    date, so it is never decayed (age 0). A custom field dated by its CRM (`observed_at`)
+    holds from `valid_from` until its next value (`valid_to`, exclusive of earlier
+    dates): a score as of a date reads the value in effect then. Every other attribute is
+    today's value, with no history (`valid_from` and `valid_to` null): it holds at every
+    date, backtests included (model_performance_summary.attribute_history says so). -#}
 {#- (signal, column, kind, level): account-level signals describe the company. -#}
 {%- set signals = [
     ('industry', 'industry_id', 'text', 'account'),
@@ -39,17 +44,30 @@ accounts as (
 ),
 
 record_fields as (
-    select * from {{ ref('stg_crm__record_fields') }}
+    {#- An undated value comes before the dated ones of its field: it holds until the
+        first dated value. #}
+    select
+        *,
+        observed_at as valid_from,
+        lead(observed_at) over (
+            partition by record_type, record_id, field_name
+            order by case when observed_at is null then 0 else 1 end, observed_at
+        ) as valid_to
+    from {{ ref('stg_crm__record_fields') }}
 ),
 
 undated_activities as (
+    {#- Per contact, signal and value: how many activities, and the signal's number (the
+        count for a type, the value for a property). #}
     select
         contact_id,
-        activity_type,
-        count(*) as activity_count
-    from {{ ref('int_activities_attributed') }}
-    where contact_id is not null and occurred_at is null
-    group by contact_id, activity_type
+        signal,
+        signal_text,
+        count(*) as activity_count,
+        coalesce(signal_number, cast(count(*) as {{ type_double() }})) as signal_number
+    from {{ ref('int_activity_signals') }}
+    where occurred_at is null
+    group by contact_id, signal, signal_text, signal_number
 ),
 
 custom_fields as (
@@ -66,7 +84,9 @@ custom_fields as (
             record_fields.record_type,
             record_fields.field_name,
             record_fields.field_value,
-            record_fields.field_number
+            record_fields.field_number,
+            record_fields.valid_from,
+            record_fields.valid_to
         from {{ relation }}
         inner join record_fields
             on {{ relation }}.{{ key }} = record_fields.record_id
@@ -83,7 +103,9 @@ unpivoted as (
             '{{ signal }}' as signal,
             cast({{ column if kind == 'text' else 'null' }} as {{ dbt.type_string() }}) as signal_text,
             cast({{ column if kind == 'number' else 'null' }} as {{ type_double() }}) as signal_number,
-            1 as event_count
+            1 as event_count,
+            cast(null as {{ dbt.type_timestamp() }}) as valid_from,
+            cast(null as {{ dbt.type_timestamp() }}) as valid_to
         from {{ relation }}
         where {{ column }} is not null
         union all
@@ -94,16 +116,20 @@ unpivoted as (
         {{ dbt.concat(['record_type', "'.'", 'field_name']) }} as signal,
         field_value as signal_text,
         field_number as signal_number,
-        1 as event_count
+        1 as event_count,
+        valid_from,
+        valid_to
     from custom_fields
     union all
     select
         'contact' as entity_type,
         contact_id as entity_id,
-        {{ dbt.concat(["'activity.'", 'activity_type']) }} as signal,
-        activity_type as signal_text,
-        cast(activity_count as {{ type_double() }}) as signal_number,
-        activity_count as event_count
+        signal,
+        signal_text,
+        signal_number,
+        activity_count as event_count,
+        cast(null as {{ dbt.type_timestamp() }}) as valid_from,
+        cast(null as {{ dbt.type_timestamp() }}) as valid_to
     from undated_activities
 )
 

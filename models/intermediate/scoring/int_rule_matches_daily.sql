@@ -34,7 +34,7 @@
         ~ ' as scoring_models on rules.model_id = scoring_models.model_id'
     ).rows[0][0] | int -%}
 {%- endif -%}
-{%- set matching_version = 2 -%}
+{%- set matching_version = 3 -%}
 {%- set version = input_version([rules_version, matching_version]) -%}
 {%- set days = days_with_changed_input(signals_relation, fingerprint_columns, version) -%}
 {%- do log_rows_processed(signals_relation, days) %}
@@ -42,9 +42,11 @@
 with
 
 signals as (
+    {#- A behavioural signal's number is its text when that is a number (an activity
+        property such as a call's duration), for `between` rules. #}
     select
         *,
-        cast(null as {{ type_double() }}) as signal_number
+        {{ parse_value('signal_text', 'numeric') }} as signal_number
     from {{ signals_relation }}
     where {{ days }}
 ),
@@ -68,8 +70,7 @@ day_inputs as (
 
 matched as (
     {#- An engagement rule counts for the entities its model scores; an account-level
-        fit rule counts for every account (see int_scoring_population). Behavioural
-        signals carry no number, so `between` rules never match them. #}
+        fit rule counts for every account (see int_scoring_population). #}
     select
         rules.rule_set,
         rules.model_id,

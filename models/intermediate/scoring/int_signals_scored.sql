@@ -141,7 +141,9 @@ run_signals as (
 ] %}
 
 fit_matched as (
-    {#- Attributes do not change with the run: matched to the rules once. #}
+    {#- Attributes are matched to the rules once; each run then reads the values in
+        effect at its date (`valid_from` before it, `valid_to` not), like events known
+        before it. #}
     select
         rules.rule_set,
         {%- for column in rule_columns %}
@@ -152,6 +154,8 @@ fit_matched as (
         fit_signals.entity_id,
         fit_signals.signal as signal_key,
         fit_signals.event_count,
+        fit_signals.valid_from,
+        fit_signals.valid_to,
         {{ repeat_key('rules.repeat_control', 'fit_signals.signal', 'cast(null as date)', 'fit_signals.signal_text') }}
             as repeat_key
     from fit_signals
@@ -179,7 +183,10 @@ matched_fit as (
         cast(null as {{ dbt.type_timestamp() }}) as earlier_known_from
     from fit_matched
     inner join runs
-        on fit_matched.rule_set = runs.rule_set
+        on
+            fit_matched.rule_set = runs.rule_set
+            and (fit_matched.valid_from is null or fit_matched.valid_from < runs.as_of_at)
+            and (fit_matched.valid_to is null or fit_matched.valid_to >= runs.as_of_at)
     inner join population
         on
             runs.run_id = population.run_id

@@ -1,11 +1,52 @@
 {#- One row per rule set and model: the backtest in one line. Entities scored and
     conversions over the backtest dates, the base rate, ROC AUC of the total score
     against the outcome (macro `roc_auc`), and for a what-if candidate how many
-    entity-dates get a different grade than under the current rules. -#}
+    entity-dates get a different grade than under the current rules. `attribute_history`
+    says whether the backtest read the attribute values known at each date: only custom
+    fields dated by the CRM have a history; the other attributes are today's values,
+    read into every past date. -#}
 with
 
 backtest as (
     select * from {{ ref('int_backtest_outcomes_joined') }}
+),
+
+rules as (
+    select * from {{ ref('int_scoring_rules_checked') }}
+),
+
+fit_signals as (
+    select * from {{ ref('int_fit_signals_unpivoted') }}
+),
+
+attribute_values as (
+    select
+        signal,
+        count(*) as attribute_values,
+        count(case when valid_from is null and valid_to is null then 1 end) as undated_values
+    from fit_signals
+    group by signal
+),
+
+rule_signals as (
+    select distinct
+        rule_set,
+        model_id,
+        signal
+    from rules
+),
+
+attribute_history as (
+    {#- The values of the attributes a model's rules read, dated or not. #}
+    select
+        rule_signals.rule_set,
+        rule_signals.model_id,
+        sum(attribute_values.attribute_values) as attribute_values,
+        sum(attribute_values.undated_values) as undated_values
+    from rule_signals
+    inner join attribute_values
+        on rule_signals.signal = attribute_values.signal
+    group by rule_signals.rule_set, rule_signals.model_id
 ),
 
 auc as (
@@ -49,12 +90,20 @@ final as (
         totals.conversions,
         {{ round_points('1.0 * totals.conversions / totals.entities') }} as base_rate,
         {{ round_points('auc.roc_auc') }} as roc_auc,
-        coalesce(grade_changes.grade_changes, 0) as grade_changes
+        coalesce(grade_changes.grade_changes, 0) as grade_changes,
+        case
+            when attribute_history.attribute_values is null then 'not_used'
+            when attribute_history.undated_values = 0 then 'complete'
+            when attribute_history.undated_values = attribute_history.attribute_values then 'none'
+            else 'partial'
+        end as attribute_history
     from totals
     inner join auc
         on totals.rule_set = auc.rule_set and totals.model_id = auc.model_id
     left join grade_changes
         on totals.rule_set = grade_changes.rule_set and totals.model_id = grade_changes.model_id
+    left join attribute_history
+        on totals.rule_set = attribute_history.rule_set and totals.model_id = attribute_history.model_id
 )
 
 select * from final

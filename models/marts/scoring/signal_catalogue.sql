@@ -1,6 +1,6 @@
 {#- Every signal the warehouse holds, one row per signal: the built-in ones (seed
-    `signals`), every custom field of a contact or account and every activity type found
-    in the data, with how many rows and entities carry it. Rules may name only these signals
+    `signals`), every custom field of a contact or account and every activity type and
+    activity property found in the data, with how many rows and entities carry it. Rules may name only these signals
     (int_scoring_rules_checked refuses the others). Metrics are computed per scoring
     date and have no count here. -#}
 with
@@ -21,9 +21,12 @@ behaviour_signals as (
     select * from {{ ref('int_engagement_signals_unioned') }}
 ),
 
-activity_types as (
-    select distinct {{ dbt.concat(["'activity.'", 'activity_type']) }} as signal
-    from {{ ref('stg_crm__activities') }}
+activity_signals as (
+    select distinct
+        signal,
+        case when signal = {{ dbt.concat(["'activity.'", 'signal_text']) }} then 'type' else 'property' end
+            as activity_part
+    from {{ ref('int_activity_signals') }}
 ),
 
 custom_fields as (
@@ -57,11 +60,14 @@ catalogued as (
 
     select
         signal,
-        'activity_type' as signal_source,
+        'activity_' || activity_part as signal_source,
         'behaviour' as signal_kind,
         'contact' as entity_type,
-        'CRM activity of this type (undated ones count without decay)' as description
-    from activity_types
+        case
+            when activity_part = 'type' then 'CRM activity of this type (undated ones count without decay)'
+            else 'Property of CRM activities of this type (undated ones count without decay)'
+        end as description
+    from activity_signals
 ),
 
 signal_rows as (

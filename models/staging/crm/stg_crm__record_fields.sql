@@ -12,6 +12,7 @@ staged as (
         field_name,
         field_value,
         field_number,
+        observed_at,
         _loaded_at,
         _load_id
     from base

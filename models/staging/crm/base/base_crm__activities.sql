@@ -1,6 +1,7 @@
 {#- CRM activities of any type, parsed: the type as rules name it (`Webinar attended`
     → `webinar_attended`), the contact by id or email. An activity without an id is
-    keyed by its file and row; with an id, the first copy wins. -#}
+    keyed by its load, file and row (`row:<load id>:<file>:<row>`, as the loader keys
+    its properties in record_fields); with an id, the first copy wins. -#}
 with
 
 source as (
@@ -29,7 +30,10 @@ keyed as (
         *,
         coalesce(
             activity_id,
-            {{ dbt.concat(['_source_file', "':'", 'cast(_source_row as ' ~ dbt.type_string() ~ ')']) }}
+            {{ dbt.concat([
+                "'row:'", 'cast(_load_id as ' ~ dbt.type_string() ~ ')', "':'", '_source_file', "':'",
+                'cast(_source_row as ' ~ dbt.type_string() ~ ')',
+            ]) }}
         ) as activity_key
     from parsed
 ),

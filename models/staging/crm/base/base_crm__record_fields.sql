@@ -2,7 +2,9 @@
     `crm.record_fields`). The field name is normalised (lower case, every run of other
     characters than letters and digits turned into `_`, none at either end), so that
     `Lead Source` and `lead_source` name the same field; the value is trimmed and also
-    parsed as a number where it is one. The latest value per record and field wins. -#}
+    parsed as a number where it is one. `observed_at`, when given, dates the value: the
+    rows of one record and field with different times are its history. The latest
+    delivered value per record, field and time wins. -#}
 with
 
 source as (
@@ -16,7 +18,9 @@ parsed as (
         {{ snake_name('field_name') }} as field_name,
         {{ clean_text('field_value') }} as field_value,
         {{ parse_value('field_value', 'numeric') }} as field_number,
+        {{ parse_timestamp('observed_at') }} as observed_at,
         field_name as raw_field_name,
+        observed_at as raw_observed_at,
         _loaded_at,
         _source_file,
         _source_row,
@@ -27,7 +31,10 @@ parsed as (
 keyed as (
     select
         *,
-        {{ dbt.concat(['record_type', "'|'", 'record_id', "'|'", 'field_name']) }} as record_field_key
+        {{ dbt.concat([
+            'record_type', "'|'", 'record_id', "'|'", 'field_name', "'|'",
+            "coalesce(cast(observed_at as " ~ dbt.type_string() ~ "), '')",
+        ]) }} as record_field_key
     from parsed
 ),
 
@@ -37,7 +44,9 @@ judged as (
         case
             when record_type is null or record_id is null or field_name is null then 'missing_key'
             when field_value is null then 'missing_value'
-            when not {{ in_list('record_type', ['account', 'contact', 'opportunity']) }} then 'unknown_type'
+            when {{ is_unparseable('raw_observed_at', 'observed_at') }} then 'unparseable_timestamp'
+            when {{ is_future('observed_at') }} then 'future_timestamp'
+            when not {{ in_list('record_type', ['account', 'contact', 'opportunity', 'activity']) }} then 'unknown_type'
         end as row_problem
     from keyed
 ),
