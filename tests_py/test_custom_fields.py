@@ -29,6 +29,8 @@ acquisition,enterprise_plan,fit,company_size,account.plan,equals,enterprise,,,12
 acquisition,promo_page,engagement,web,page_view,contains,100%_off,,,6,none,,,,every,,Read the 100%_off promotion
 acquisition,webinar_activity,engagement,forms,activity.webinar_attended,any,,,,20,exponential,14,,,every,,Attended a webinar
 acquisition,calls,engagement,forms,activity.call,any,,,,5,none,,,,every,,A sales call
+acquisition,exact_case,fit,department,contact.lead_source,contains_exact,Trade,,,3,none,,,,every,,Written Trade
+acquisition,exact_miss,fit,department,contact.lead_source,equals_exact,Web Form,,,4,none,,,,every,,Written Web Form
 acquisition,connected_call,engagement,forms,activity.call.outcome,equals,connected,,,7,none,,,,every,,A call that reached the lead
 acquisition,long_webinar,engagement,forms,activity.webinar_attended.duration_min,between,,30,,9,exponential,14,,,every,,Stayed 30 minutes or more
 """
@@ -164,6 +166,11 @@ def test_text_rules_ignore_case_and_spaces(built):
     assert matched(built, "trade_show") == {"CON-1": 10}
     assert matched(built, "do_not_call") == {"CON-1": -5}
     assert matched(built, "enterprise_plan") == {"CON-1": 12}
+
+
+def test_an_exact_rule_keeps_case(built):
+    assert matched(built, "exact_case") == {"CON-1": 3}  # " Trade Show "
+    assert matched(built, "exact_miss") == {}  # "web form" is not "Web Form"
 
 
 def test_between_reads_a_custom_field_as_a_number(built):

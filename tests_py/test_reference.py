@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -26,6 +27,7 @@ from scorehouse.reference.scoring import (
     exponential_decay,
     grade_for,
     linear_decay,
+    match_rule,
     step_decay,
 )
 from tests_py.conftest import copy_project
@@ -217,3 +219,26 @@ def test_caps_and_floor_keep_parts_adding_up():
     ]
     cap_dimension(fit, {"size": 60.0, "role": 40.0}, decimals=6)
     assert [r.capped for r in fit] == [60.0, -5.0]
+
+
+@pytest.mark.parametrize(
+    ("operator", "value", "expected"),
+    [
+        ("equals", "TRADE show", ["Trade Show", " trade show "]),
+        ("equals_exact", "Trade Show", ["Trade Show"]),
+        ("in", "partner | trade show", ["Trade Show", " trade show "]),
+        ("in_exact", "Partner|Trade Show", ["Trade Show"]),
+        ("contains", "SHOW", ["Trade Show", " trade show "]),
+        ("contains_exact", "Show", ["Trade Show"]),
+    ],
+)
+def test_the_reference_matches_text_as_the_sql_does(operator, value, expected):
+    signals = pd.DataFrame(
+        {
+            "signal": ["contact.lead_source"] * 3,
+            "signal_text": ["Trade Show", " trade show ", "web"],
+            "signal_number": [math.nan] * 3,
+        }
+    )
+    rule = SimpleNamespace(signal="contact.lead_source", match_operator=operator, match_value=value)
+    assert list(match_rule(rule, signals)["signal_text"]) == expected

@@ -9,9 +9,12 @@
       plain characters);
     - `between`: the number, min inclusive, max exclusive, an empty bound open;
     - `is_true`: the text is `true`, `t`, `yes`, `y` or `1`;
-    - `is_present`: the signal has a non-empty text or a number. -#}
+    - `is_present`: the signal has a non-empty text or a number;
+    - `equals_exact`, `in_exact`, `contains_exact`: as `equals`, `in` and `contains`,
+      with case and spaces as written. -#}
 {% macro rule_matches_signal(rules, signals) -%}
     {%- set text = 'lower(trim(' ~ signals ~ '.signal_text))' -%}
+    {%- set exact = signals ~ '.signal_text' -%}
     (
         {{ rules }}.match_operator = 'any'
         or ({{ rules }}.match_operator = 'equals' and {{ text }} = {{ rules }}.match_text)
@@ -20,6 +23,12 @@
             and {{ dbt.position(dbt.concat(["'|'", text, "'|'"]), rules ~ '.match_text') }} > 0
         )
         or ({{ rules }}.match_operator = 'contains' and {{ dbt.position(rules ~ '.match_text', text) }} > 0)
+        or ({{ rules }}.match_operator = 'equals_exact' and {{ exact }} = {{ rules }}.match_text)
+        or (
+            {{ rules }}.match_operator = 'in_exact'
+            and {{ dbt.position(dbt.concat(["'|'", exact, "'|'"]), rules ~ '.match_text') }} > 0
+        )
+        or ({{ rules }}.match_operator = 'contains_exact' and {{ dbt.position(rules ~ '.match_text', exact) }} > 0)
         or (
             {{ rules }}.match_operator = 'between'
             and {{ signals }}.signal_number >= coalesce({{ rules }}.min_value, {{ signals }}.signal_number)

@@ -180,10 +180,14 @@ problems as (
 
     union all
     select 'scoring_rules', row_key,
-        'unknown match_operator ''' || coalesce(match_operator, '') || ''' (expected any, equals, in, contains, between, is_true or is_present)'
+        'unknown match_operator ''' || coalesce(match_operator, '') || ''' (expected any, equals, in, contains, '
+        || 'equals_exact, in_exact, contains_exact, between, is_true or is_present)'
     from rule_keys
     where match_operator is null
-        or match_operator not in ('any', 'equals', 'in', 'contains', 'between', 'is_true', 'is_present')
+        or match_operator not in (
+            'any', 'equals', 'in', 'contains', 'equals_exact', 'in_exact', 'contains_exact', 'between', 'is_true',
+            'is_present'
+        )
 
     union all
     select 'scoring_rules', row_key,
@@ -195,7 +199,9 @@ problems as (
     union all
     select 'scoring_rules', row_key, match_operator || ' needs a match_value'
     from rule_keys
-    where match_operator in ('equals', 'in', 'contains') and trim(coalesce(match_value, '')) = ''
+    where
+        match_operator in ('equals', 'in', 'contains', 'equals_exact', 'in_exact', 'contains_exact')
+        and trim(coalesce(match_value, '')) = ''
 
     union all
     select 'scoring_rules', row_key, 'between needs min_value or max_value, with min_value < max_value'

@@ -364,13 +364,23 @@ def match_rule(rule, signals: pd.DataFrame) -> pd.DataFrame:
     """The signal rows a rule matches. Text comparisons ignore case and surrounding
     white space: `equals`, `in` (a `|`-separated list), `contains` (a literal
     substring), `is_true`; `between` on the number (min inclusive, max exclusive, an
-    empty bound open); `is_present` on a non-empty text or a number; `any` on all."""
+    empty bound open); `is_present` on a non-empty text or a number; `any` on all.
+    `equals_exact`, `in_exact` and `contains_exact` compare case and spaces as written."""
     candidates = signals[signals["signal"] == rule.signal]
     operator = rule.match_operator
     if operator == "any":
         return candidates
-    texts = [_normalized(t) for t in candidates["signal_text"]]
-    value = _normalized(rule.match_value)
+    if operator.endswith("_exact"):
+        # Case and spaces as written.
+        texts = [None if pd.isna(t) else str(t) for t in candidates["signal_text"]]
+        value = str(rule.match_value)
+        operator = operator.removesuffix("_exact")
+        if operator == "in":
+            hit = [t is not None and t in value.split("|") for t in texts]
+            return candidates[np.array(hit, dtype=bool)]
+    else:
+        texts = [_normalized(t) for t in candidates["signal_text"]]
+        value = _normalized(rule.match_value)
     if operator == "equals":
         hit = [t is not None and t == value for t in texts]
     elif operator == "in":

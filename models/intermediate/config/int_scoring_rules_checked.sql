@@ -94,11 +94,14 @@ checked as (
         rules.match_operator,
         rules.match_value,
         {#- The value as rule_matches_signal compares it: lower case, trimmed; for `in`,
-            the list with no space around its `|` and a `|` at each end. #}
+            the list with no space around its `|` and a `|` at each end. The `_exact`
+            operators compare the value as written (`in_exact`: a `|` at each end). #}
         case
             when rules.match_operator = 'in'
                 then {{ dbt.concat(["'|'", scorehouse.regexp_replace_all(
                     'lower(trim(rules.match_value))', "' *[|] *'", "'|'"), "'|'"]) }}
+            when rules.match_operator = 'in_exact' then {{ dbt.concat(["'|'", 'rules.match_value', "'|'"]) }}
+            when rules.match_operator in ('equals_exact', 'contains_exact') then rules.match_value
             else lower(trim(rules.match_value))
         end as match_text,
         rules.min_value,
