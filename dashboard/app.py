@@ -29,6 +29,9 @@ import streamlit as st  # noqa: E402
 from dashboard import published as data  # noqa: E402
 from dashboard.published import Publication, PublicationError  # noqa: E402
 
+# What the explanation shows for a rule whose signal has no date (never decayed).
+UNDATED = "undated, not decayed"
+
 VIEWS = {
     "matrix": "Lead matrix",
     "call-today": "Call today",
@@ -232,7 +235,9 @@ def view_explain(pub: Publication) -> None:
     st.caption(
         "Base points (points x occurrences), after recency decay, then after the rule, "
         "category and floor caps. Per dimension, the capped points add up to its score "
-        "(for an account under a contact model: to its fit before it is scaled to 0-100)."
+        "(for an account under a contact model: to its fit before it is scaled to 0-100). "
+        f"'{UNDATED}': the rule scored an attribute (a field, or an activity logged "
+        "without a date), which has no age, so it is not decayed."
     )
     totals = data.dimension_totals(breakdown)
     st.markdown(
@@ -263,7 +268,9 @@ def view_explain(pub: Publication) -> None:
         shown = breakdown.drop(columns=["category_id"]).copy()
         for column in ("base_points", "decayed_points", "capped_points"):
             shown[column] = shown[column].map("{:.2f}".format)
-        shown["last_occurred_at"] = shown["last_occurred_at"].dt.strftime("%Y-%m-%d").fillna("")
+        shown["last_occurred_at"] = (
+            shown["last_occurred_at"].dt.strftime("%Y-%m-%d").fillna(UNDATED)
+        )
         st.table(shown.set_index("rule_id"))
 
     st.subheader("History")

@@ -39,9 +39,19 @@ HISTORY = [
     plan("CON-4", "enterprise", LATEST_BACKTEST),
 ]
 
-RULE = (
+RULES = (
     "acquisition,enterprise_plan,fit,company_size,contact.plan,equals,enterprise,,,12,"
     "none,,,,every,,On the enterprise plan\n"
+    "acquisition,partner_deal,fit,company_size,opportunity.deal_source,equals,partner,,,6,"
+    "none,,,,every,,A deal brought by a partner\n"
+)
+
+# A deal that names its lead and no company (a lead list has none), with a custom
+# field: an opportunity field holds from the deal's creation, between two backtests.
+OPPORTUNITY = (
+    "opportunity_id,account_id,contact_id,opportunity_type,stage,amount,created_at,"
+    "closed_at,Deal Source\n"
+    "OPP-1,,CON-2,new_business,won,5000,2026-07-20 10:00:00,2026-09-01 10:00:00,Partner\n"
 )
 
 
@@ -60,20 +70,21 @@ def built(tmp_path_factory):
             "record_fields": HISTORY,
         },
     )
+    (raw / "opportunities.csv").write_text(OPPORTUNITY)
     seeds = project.path / "seeds" / "scoring" / "scoring_rules.csv"
-    seeds.write_text(seeds.read_text() + RULE)
+    seeds.write_text(seeds.read_text() + RULES)
     project.load(raw)
     project.dbt("build", as_of=AS_OF)
     return project
 
 
-def plan_points(project):
-    """The enterprise_plan points per contact and scoring date (current and backtests)."""
+def plan_points(project, rule_id="enterprise_plan"):
+    """A rule's points per contact and scoring date (current and backtests)."""
     rows = project.query(
         "select cast(cast(r.as_of_at as date) as varchar), s.entity_id, sum(s.decayed_points) "
         "from intermediate.int_signals_scored as s "
         "join intermediate.int_scoring_runs as r using (run_id) "
-        "where s.rule_id = 'enterprise_plan' and r.rule_set = 'current' "
+        f"where s.rule_id = '{rule_id}' and r.rule_set = 'current' "
         "group by all order by all"
     )
     return {(day, contact_id): points for day, contact_id, points in rows}
@@ -121,3 +132,12 @@ def test_the_summary_says_how_much_of_what_the_rules_read_had_a_history(built):
     )
     # Acquisition also reads built-in attributes (today's values) and undated plans.
     assert history["acquisition"] == "partial"
+
+
+def test_an_opportunity_field_holds_from_the_deal_and_its_outcome_reaches_the_lead(built):
+    points = plan_points(built, "partner_deal")
+    assert [points.get((day, "CON-2")) for day in [*BACKTESTS, AS_OF]] == [None, None, 6, 6]
+    outcomes = built.query(
+        "select entity_type, entity_id, outcome from intermediate.int_outcomes order by all"
+    )
+    assert outcomes == [("contact", "CON-2", "new_business_won")]

@@ -269,3 +269,29 @@ def test_validate_checks_the_configuration_against_the_data(built, capfd):
     out = capfd.readouterr().out
     assert "signal 'account.plans' is not in the signal catalogue" in out
     assert "did you mean 'account.plan'?" in out
+
+
+def test_the_dashboard_explains_custom_rules_and_undated_signals(built, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.app import UNDATED
+    from scorehouse.publish import publish
+    from tests_py.test_dashboard import APP, assert_clean, texts
+
+    publication = tmp_path / "published.duckdb"
+    publish(built.db, publication)
+    monkeypatch.setenv("SCOREHOUSE_PUBLISHED_DB", str(publication))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["view"] = "explain"
+    app.query_params["lead"] = "CON-2"
+    app = app.run()
+    assert_clean(app)
+    table = app.table[0].value
+    # A custom-field rule and rules on undated activities (calls), explained.
+    assert {"calls", "connected_call"} <= set(table.index)
+    assert table.loc["calls", "rule_description"] == "A sales call"
+    assert table.loc["calls", "last_occurred_at"] == UNDATED
+    assert f"'{UNDATED}'" in texts(app)
+    app.text_input(key="explain_lead_id_acquisition").input("CON-1").run()
+    assert_clean(app)
+    assert {"trade_show", "enterprise_plan", "long_webinar"} <= set(app.table[0].value.index)

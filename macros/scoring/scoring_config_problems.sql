@@ -32,7 +32,7 @@ known_signals as (
     union
     select {{ dbt.concat(['record_type', "'.'", 'field_name']) }} as signal
     from {{ ref('stg_crm__record_fields') }}
-    where record_type in ('contact', 'account')
+    where record_type in ('contact', 'account', 'opportunity')
     union
     select signal from {{ ref('int_activity_signals') }}
 ),
@@ -191,8 +191,8 @@ problems as (
 
     union all
     select 'scoring_rules', row_key,
-        'signal ''' || coalesce(signal, '') || ''' is not in the signal catalogue (seed signals, and the custom fields '
-        || 'and activity types of the data); did you mean ''' || known_signal || '''?'
+        'signal ''' || coalesce(signal, '') || ''' is not in the signal catalogue (seed signals, and the custom fields, '
+        || 'activity types and activity properties of the data); did you mean ''' || known_signal || '''?'
     from unknown_signals
     where closeness = 1
 

@@ -1,7 +1,8 @@
 {#- What happened to each entity, for backtests: one row per entity, outcome and time.
     Accounts: `new_business_won`, `expansion_won` (won opportunities, at close) and
     `churned` (renewal lost, at close). Contacts share their account's outcomes and
-    those of opportunities naming them as primary contact. -#}
+    those of opportunities naming them as primary contact (an opportunity may name only
+    its contact). -#}
 with
 
 opportunities as (
@@ -60,7 +61,7 @@ outcomes as (
         opportunity_id,
         occurred_at
     from account_outcomes
-    where outcome is not null
+    where outcome is not null and account_id is not null
 
     union all
 

@@ -1,18 +1,21 @@
-{#- Firmographic and demographic attributes as signals, one row per entity and attribute,
-    so that rules join to them like behavioural signals do. Contacts carry their own
-    attributes plus their account's; accounts carry only company attributes. Null
-    attributes produce no row (no points). Besides the built-in attributes, every custom
-    field of a contact or account (stg_crm__record_fields) is the signal
-    `<record_type>.<field_name>`, with its text and, when it is a number, its number: a
-    contact carries its own `contact.*` fields and its account's `account.*` fields. CRM
-    activities without a date are the attribute `activity.<type>` of their contact, with
-    their number as `event_count` (and as the signal's number), and each property the
-    attribute `activity.<type>.<property>` (its number the value's). An attribute has no event
-    date, so it is never decayed (age 0). A custom field dated by its CRM (`observed_at`)
-    holds from `valid_from` until its next value (`valid_to`, exclusive of earlier
-    dates): a score as of a date reads the value in effect then. Every other attribute is
-    today's value, with no history (`valid_from` and `valid_to` null): it holds at every
-    date, backtests included (model_performance_summary.attribute_history says so). -#}
+{#- Attributes as signals, one row per entity, attribute and value, so that rules join to
+    them like behavioural signals do. Null attributes produce no row (no points).
+    - Built-in attributes: contacts carry their own plus their account's; accounts carry
+      only company attributes.
+    - Custom fields (stg_crm__record_fields): the signal `<record_type>.<field_name>`,
+      with its text and, when it is a number, its number. A contact carries its own
+      `contact.*` fields and its account's `account.*` fields; an opportunity's fields
+      are the `opportunity.*` signals of its contact and its account, in effect from the
+      opportunity's creation.
+    - CRM activities without a date: the attribute `activity.<type>` of their contact,
+      their number as `event_count` (and as the signal's number), and each property the
+      attribute `activity.<type>.<property>` (its number the value's).
+    An attribute has no event date, so it is never decayed (age 0). A value dated by the
+    CRM (`observed_at`, `is_dated`) holds from `valid_from` until its next value
+    (`valid_to`): a score as of a date reads the value in effect then. Every other value
+    is today's, with no history: it holds at every date (from its opportunity's creation,
+    for an opportunity field), backtests included; model_performance_summary's
+    `attribute_history` says so. -#}
 {#- (signal, column, kind, level): account-level signals describe the company. -#}
 {%- set signals = [
     ('industry', 'industry_id', 'text', 'account'),
@@ -43,6 +46,10 @@ accounts as (
     from {{ ref('int_accounts_enriched') }}
 ),
 
+opportunities as (
+    select * from {{ ref('stg_crm__opportunities') }}
+),
+
 record_fields as (
     {#- An undated value comes before the dated ones of its field: it holds until the
         first dated value. #}
@@ -70,13 +77,16 @@ undated_activities as (
     group by contact_id, signal, signal_text, signal_number
 ),
 
-custom_fields as (
-    {#- A contact's own fields and its account's; an account's own fields. Equality joins
-        only, one per case. #}
+record_field_values as (
+    {#- A contact's own fields and its account's; an account's own fields; the fields of
+        the opportunities naming a contact or an account, in effect from the
+        opportunity's creation at the earliest. Equality joins only, one per case. #}
     {%- for entity_type, relation, record_type, key in [
         ('contact', 'contacts', 'contact', 'contact_id'),
         ('contact', 'contacts', 'account', 'account_id'),
         ('account', 'accounts', 'account', 'account_id'),
+        ('contact', 'opportunities', 'opportunity', 'opportunity_id'),
+        ('account', 'opportunities', 'opportunity', 'opportunity_id'),
     ] %}
         select
             '{{ entity_type }}' as entity_type,
@@ -85,14 +95,42 @@ custom_fields as (
             record_fields.field_name,
             record_fields.field_value,
             record_fields.field_number,
-            record_fields.valid_from,
-            record_fields.valid_to
+            {%- if record_type == 'opportunity' %}
+                case
+                    when record_fields.valid_from is null or record_fields.valid_from < {{ relation }}.created_at
+                        then {{ relation }}.created_at
+                    else record_fields.valid_from
+                end as valid_from,
+            {%- else %}
+                record_fields.valid_from,
+            {%- endif %}
+            record_fields.valid_to,
+            record_fields.observed_at is not null as is_dated
         from {{ relation }}
         inner join record_fields
             on {{ relation }}.{{ key }} = record_fields.record_id
-        where record_fields.record_type = '{{ record_type }}'
+        where record_fields.record_type = '{{ record_type }}' and {{ relation }}.{{ entity_type }}_id is not null
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
+),
+
+custom_fields as (
+    {#- Several opportunities of one entity may hold the same value: counted once each.
+        A value replaced before its opportunity was created never held. #}
+    select
+        entity_type,
+        entity_id,
+        record_type,
+        field_name,
+        field_value,
+        field_number,
+        valid_from,
+        valid_to,
+        is_dated,
+        count(*) as value_count
+    from record_field_values
+    where valid_to is null or valid_from is null or valid_to > valid_from
+    group by entity_type, entity_id, record_type, field_name, field_value, field_number, valid_from, valid_to, is_dated
 ),
 
 unpivoted as (
@@ -105,7 +143,8 @@ unpivoted as (
             cast({{ column if kind == 'number' else 'null' }} as {{ type_double() }}) as signal_number,
             1 as event_count,
             cast(null as {{ dbt.type_timestamp() }}) as valid_from,
-            cast(null as {{ dbt.type_timestamp() }}) as valid_to
+            cast(null as {{ dbt.type_timestamp() }}) as valid_to,
+            false as is_dated
         from {{ relation }}
         where {{ column }} is not null
         union all
@@ -116,9 +155,10 @@ unpivoted as (
         {{ dbt.concat(['record_type', "'.'", 'field_name']) }} as signal,
         field_value as signal_text,
         field_number as signal_number,
-        1 as event_count,
+        value_count as event_count,
         valid_from,
-        valid_to
+        valid_to,
+        is_dated
     from custom_fields
     union all
     select
@@ -129,7 +169,8 @@ unpivoted as (
         signal_number,
         activity_count as event_count,
         cast(null as {{ dbt.type_timestamp() }}) as valid_from,
-        cast(null as {{ dbt.type_timestamp() }}) as valid_to
+        cast(null as {{ dbt.type_timestamp() }}) as valid_to,
+        false as is_dated
     from undated_activities
 )
 

@@ -23,7 +23,7 @@ attribute_values as (
     select
         signal,
         count(*) as attribute_values,
-        count(case when valid_from is null and valid_to is null then 1 end) as undated_values
+        count(case when not is_dated then 1 end) as undated_values
     from fit_signals
     group by signal
 ),

@@ -1,7 +1,7 @@
 {#- Every signal the warehouse holds, one row per signal: the built-in ones (seed
-    `signals`), every custom field of a contact or account and every activity type and
-    activity property found in the data, with how many rows and entities carry it. Rules may name only these signals
-    (int_scoring_rules_checked refuses the others). Metrics are computed per scoring
+    `signals`), and every custom field of a contact, account or opportunity, activity
+    type and activity property found in the data, with how many rows and entities carry
+    it. Rules may name only these signals (int_scoring_rules_checked refuses the others). Metrics are computed per scoring
     date and have no count here. -#}
 with
 
@@ -34,7 +34,7 @@ custom_fields as (
         {{ dbt.concat(['record_type', "'.'", 'field_name']) }} as signal,
         record_type
     from record_fields
-    where record_type in ('contact', 'account')
+    where record_type in ('contact', 'account', 'opportunity')
 ),
 
 catalogued as (
@@ -52,7 +52,7 @@ catalogued as (
         signal,
         'custom_field' as signal_source,
         'attribute' as signal_kind,
-        case when record_type = 'account' then 'contact and account' else 'contact' end as entity_type,
+        case when record_type = 'contact' then 'contact' else 'contact and account' end as entity_type,
         'Custom field of the ' || record_type || ' records' as description
     from custom_fields
 

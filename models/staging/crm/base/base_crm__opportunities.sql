@@ -28,7 +28,7 @@ judged as (
     select
         *,
         case
-            when opportunity_id is null or account_id is null then 'missing_key'
+            when opportunity_id is null or (account_id is null and contact_id is null) then 'missing_key'
             when
                 {{ is_unparseable('raw_created_at', 'created_at') }}
                 or {{ is_unparseable('raw_closed_at', 'closed_at') }}
