@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -53,13 +54,16 @@ class Project:
     path: Path
     db: Path
 
-    def dbt(self, *args: str, as_of: str = "2026-11-01", check: bool = True):
+    def dbt(
+        self, *args: str, as_of: str = "2026-11-01", check: bool = True, vars: dict | None = None
+    ):
         env = {
             **os.environ,
             "DBT_PROFILES_DIR": str(self.path),
             "SCOREHOUSE_DB": str(self.db),
         }
-        command = [DBT, *args, "--vars", f"{{as_of_date: '{as_of}'}}"]
+        all_vars = {"as_of_date": as_of, **(vars or {})}
+        command = [DBT, *args, "--vars", json.dumps(all_vars)]
         result = subprocess.run(
             command, cwd=self.path, env=env, capture_output=True, text=True, timeout=600
         )

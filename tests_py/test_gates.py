@@ -181,3 +181,29 @@ def test_a_partial_export_passes_freshness_in_production(tmp_path, monkeypatch):
     monkeypatch.setenv("SCOREHOUSE_ENV", "production")
     result = project.dbt(*freshness_command, check=False)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_a_disabled_source_is_switched_off_and_a_contradiction_refused(tmp_path, monkeypatch):
+    """Var `disabled_sources` (as Fivetran's packages do): the listed sources are not
+    checked for freshness, their staging reads the empty raw table; a listed table that
+    holds rows, or a name that is no raw table, is refused in one line."""
+    import datetime as dt
+
+    project = copy_project(tmp_path / "p")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0).isoformat(sep=" ")
+    project.load(write_raw(project.path / "raw", {"accounts": [ACCOUNT]}), loaded_at=now)
+    monkeypatch.setenv("SCOREHOUSE_ENV", "production")
+    select = ["source", "freshness", "--select", "source:support", "source:crm.accounts"]
+    assert project.dbt(*select, check=False).returncode != 0  # no support data: stale
+    off = {"disabled_sources": ["support_tickets", "nps_responses"]}
+    result = project.dbt(*select, check=False, vars=off)
+    assert result.returncode == 0, result.stdout[-3000:]
+    project.dbt("build", "--select", "+stg_support__tickets", as_of=AS_OF, vars=off)
+    assert project.query("select count(*) from staging.stg_support__tickets") == [(0,)]
+
+    result = project.dbt(*select, check=False, vars={"disabled_sources": ["accounts"]})
+    assert result.returncode != 0
+    assert "var disabled_sources lists accounts, but" in result.stdout
+    assert "holds 1 row(s)" in result.stdout
+    result = project.dbt(*select, check=False, vars={"disabled_sources": ["support_ticket"]})
+    assert "var disabled_sources: unknown raw table(s) support_ticket" in result.stdout

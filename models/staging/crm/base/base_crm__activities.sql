@@ -5,7 +5,7 @@
 with
 
 source as (
-    select * from {{ source('crm', 'activities') }}
+    select * from {{ raw_source('crm', 'activities') }}
 ),
 
 parsed as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('crm', 'opportunities') }}
+    select * from {{ raw_source('crm', 'opportunities') }}
 ),
 
 parsed as (

@@ -8,7 +8,7 @@
 with
 
 source as (
-    select * from {{ source('crm', 'record_fields') }}
+    select * from {{ raw_source('crm', 'record_fields') }}
 ),
 
 parsed as (

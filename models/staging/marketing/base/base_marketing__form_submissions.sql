@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('marketing', 'form_submissions') }}
+    select * from {{ raw_source('marketing', 'form_submissions') }}
 ),
 
 parsed as (

@@ -2,13 +2,13 @@
     seen; a re-delivered event is a duplicate of the copy already held. -#}
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
-{%- set watermark = load_watermark(source('marketing', 'page_views')) %}
-{%- do log_new_loads(source('marketing', 'page_views'), watermark) %}
+{%- set watermark = load_watermark(raw_source('marketing', 'page_views')) %}
+{%- do log_new_loads(raw_source('marketing', 'page_views'), watermark) %}
 
 with
 
 source as (
-    select * from {{ source('marketing', 'page_views') }}
+    select * from {{ raw_source('marketing', 'page_views') }}
     {{ rows_of_new_loads(watermark) }}
 ),
 

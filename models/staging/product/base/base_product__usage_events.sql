@@ -2,13 +2,13 @@
     seen; a re-delivered event is a duplicate of the copy already held. -#}
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
-{%- set watermark = load_watermark(source('product', 'product_usage_events')) %}
-{%- do log_new_loads(source('product', 'product_usage_events'), watermark) %}
+{%- set watermark = load_watermark(raw_source('product', 'product_usage_events')) %}
+{%- do log_new_loads(raw_source('product', 'product_usage_events'), watermark) %}
 
 with
 
 source as (
-    select * from {{ source('product', 'product_usage_events') }}
+    select * from {{ raw_source('product', 'product_usage_events') }}
     {{ rows_of_new_loads(watermark) }}
 ),
 

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('support', 'nps_responses') }}
+    select * from {{ raw_source('support', 'nps_responses') }}
 ),
 
 parsed as (

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('support', 'support_tickets') }}
+    select * from {{ raw_source('support', 'support_tickets') }}
 ),
 
 parsed as (
