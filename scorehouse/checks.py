@@ -111,7 +111,31 @@ def _suites(gx, con: duckdb.DuckDBPyConnection, settings: dict) -> dict[str, tup
             "select * from marts.model_performance_summary",
             [e.ExpectColumnValuesToBeBetween(column="roc_auc", min_value=0, max_value=1)],
         ),
+        # One row per published mart column holding NaN or an infinity: there must be none.
+        "non_finite_values": (
+            _non_finite_sql(con),
+            [e.ExpectColumnValuesToBeNull(column="mart_column")],
+        ),
     }
+
+
+def _non_finite_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """SQL listing the floating-point columns of the published marts that hold a NaN or
+    an infinity (as `mart.column`), one row each; no row when every value is finite."""
+    from scorehouse.publish import BI_MARTS
+
+    columns = con.execute(
+        "select table_name, column_name from information_schema.columns "
+        "where table_schema = 'marts' and data_type in ('DOUBLE', 'FLOAT') "
+        "order by table_name, column_name"
+    ).fetchall()
+    checks = [
+        f"select '{table}.{column}' as mart_column from marts.\"{table}\" "
+        f'where not isfinite("{column}") having count(*) > 0'
+        for table, column in columns
+        if table in BI_MARTS
+    ]
+    return " union all ".join(checks) or "select null as mart_column where false"
 
 
 def run_checks(db_path: Path, docs_dir: Path, *, project_dir: Path = PROJECT_DIR) -> CheckReport:

@@ -68,3 +68,29 @@ def test_an_a1_share_out_of_bounds_fails(built, tmp_path):
     assert any(
         f.startswith("lead_grade_distribution:") and "a1_share" in f for f in report.failures
     )
+
+
+def test_a_non_finite_value_in_any_mart_fails_naming_the_column(built, tmp_path):
+    """NaN sorts above every number in DuckDB, so range checks alone let it through."""
+    con = duckdb.connect(str(built.db))
+    con.execute("create table marts.breakdown_backup as select * from marts.lead_score_breakdown")
+    con.execute(
+        "update marts.lead_score_breakdown set base_points = 'nan'::double "
+        "where rule_id = (select min(rule_id) from marts.lead_score_breakdown)"
+    )
+    con.close()
+    try:
+        report = run_checks(built.db, tmp_path / "docs", project_dir=built.path)
+    finally:
+        con = duckdb.connect(str(built.db))
+        con.execute(
+            "create or replace table marts.lead_score_breakdown as "
+            "select * from marts.breakdown_backup"
+        )
+        con.execute("drop table marts.breakdown_backup")
+        con.close()
+    assert not report.success
+    assert any(
+        f.startswith("non_finite_values:") and "lead_score_breakdown.base_points" in f
+        for f in report.failures
+    ), report.failures

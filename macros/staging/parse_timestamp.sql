@@ -1,7 +1,9 @@
-{#- Parse ISO 8601 text into a UTC timestamp without time zone; null when it does not parse.
-    An explicit offset (`Z`, `+02:00`) is honoured; text without one is read as UTC. -#}
+{#- Parse ISO 8601 text into a UTC timestamp without time zone; null when it does not
+    parse, or falls outside the vars `earliest_valid_date` .. `latest_valid_date` (an
+    absurd date, see `within_valid_dates`). An explicit offset (`Z`, `+02:00`) is
+    honoured; text without one is read as UTC. -#}
 {% macro parse_timestamp(column) -%}
-    {{ return(adapter.dispatch('parse_timestamp', 'scorehouse')(column)) }}
+    {{ return(scorehouse.within_valid_dates(adapter.dispatch('parse_timestamp', 'scorehouse')(column))) }}
 {%- endmacro %}
 
 {% macro default__parse_timestamp(column) -%}
@@ -9,7 +11,7 @@
 {%- endmacro %}
 
 {% macro duckdb__parse_timestamp(column) -%}
-    cast(try_cast({{ scorehouse.clean_text(column) }} as timestamptz) at time zone 'UTC' as timestamp)
+    cast({{ scorehouse.try_cast(scorehouse.clean_text(column), 'timestamptz') }} at time zone 'UTC' as timestamp)
 {%- endmacro %}
 
 {#- Text with an offset goes through timestamptz and back to UTC; text without one is

@@ -1,15 +1,33 @@
-{#- Cast that yields null instead of failing when the text does not convert.
-    PostgreSQL has no try_cast, and Spark's accepts forms the others do not: both cast
-    only text that has the shape of the type (a plain decimal number, an ISO 8601 date
-    or date-time, see `number_pattern` and `iso_datetime_pattern`), and PostgreSQL also
-    checks the day of the month. Integers are rounded half away from zero, as DuckDB
-    casts `1.5`. DuckDB alone also accepts e.g. `0x10` or `1_000`. -#}
+{#- Cast that yields null instead of failing when the text does not convert. Every
+    engine casts only text that has the shape of the type (a plain decimal number, an
+    ISO 8601 date or date-time, see `number_pattern` and `iso_datetime_pattern`), so
+    that they agree: DuckDB's own try_cast also accepts `NaN`, `inf`, `0x10`, `1_000`
+    and `infinity` as a timestamp, PostgreSQL has no try_cast, and Spark's accepts
+    other forms. PostgreSQL also checks the day of the month. Integers are rounded half
+    away from zero, as DuckDB casts `1.5`. -#}
 {% macro try_cast(expression, data_type) -%}
     {{ return(adapter.dispatch('try_cast', 'scorehouse')(expression, data_type)) }}
 {%- endmacro %}
 
 {% macro default__try_cast(expression, data_type) -%}
     try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+{% macro duckdb__try_cast(expression, data_type) -%}
+    {%- set type_name = data_type | lower | trim -%}
+    {%- if type_name in ['bigint', 'integer', 'int', 'smallint', 'double', 'float', 'real', 'numeric']
+        or type_name.startswith('decimal') -%}
+        case when regexp_matches({{ expression }}, '{{ scorehouse.number_pattern() }}')
+            then try_cast({{ expression }} as {{ data_type }}) end
+    {%- elif type_name == 'date' -%}
+        case when regexp_matches({{ expression }}, '{{ scorehouse.iso_datetime_pattern() }}')
+            then try_cast(substr({{ expression }}, 1, 10) as date) end
+    {%- elif type_name.startswith('timestamp') -%}
+        case when regexp_matches({{ expression }}, '{{ scorehouse.iso_datetime_pattern() }}')
+            then try_cast({{ expression }} as {{ data_type }}) end
+    {%- else -%}
+        try_cast({{ expression }} as {{ data_type }})
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro postgres__try_cast(expression, data_type) -%}
