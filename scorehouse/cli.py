@@ -14,14 +14,21 @@ scorehouse check                       # Great Expectations checks on the marts,
 scorehouse publish                     # copy the BI marts to the read-only file
 scorehouse summary                     # rows staged / quarantined per table and reason
 scorehouse evaluate                    # demo only: grades and AUC against the hidden truth
+
+The commands that use the DuckDB warehouse run one at a time: each holds the warehouse's
+lock (scorehouse/lock.py) until it ends, and refuses to start while another holds it,
+unless given `--wait [SECONDS]`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import math
 import os
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -53,6 +60,16 @@ def _as_of(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"--as-of must be a date YYYY-MM-DD, got {text!r}"
         ) from exc
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise argparse.ArgumentTypeError(f"--wait takes a number of seconds, got {text!r}")
+    return seconds
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -485,11 +502,49 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--scale", type=float, default=1.0)
     dm.add_argument("--seed", type=int, default=42)
     dm.set_defaults(func=cmd_demo)
+
+    for command in sorted(WRITERS | READERS):
+        sub.choices[command].add_argument(
+            "--wait",
+            type=_seconds,
+            nargs="?",
+            const=math.inf,
+            default=None,
+            metavar="SECONDS",
+            help="if another run holds the warehouse, wait until it ends (at most SECONDS; "
+            "--wait alone: no limit) instead of stopping at once",
+        )
     return parser
 
 
 # Commands that pass any further arguments on to `dbt build`, e.g. `--select lead_scores+`.
 PASS_THROUGH = {"build", "run"}
+
+# The commands that use the DuckDB warehouse (--db; `build`: SCOREHOUSE_DB, the file dbt
+# builds). Each holds the warehouse's lock from start to end, so that one runs at a time
+# (scorehouse/lock.py); dbt, run by build, run, backfill, validate and demo, is a
+# subprocess that works under its parent's lock. These write the warehouse...
+WRITERS = {"load", "build", "run", "backfill", "validate", "demo"}
+# ... and these only read it: publish copies its marts, copy-raw its raw tables, and
+# check, summary, evaluate and crosscheck query it. They take the same exclusive lock
+# (DuckDB refuses a reader while a writer has the file open, and a writer while a reader
+# has), but only of a warehouse that exists: a missing one, they report themselves.
+READERS = {"check", "summary", "evaluate", "publish", "copy-raw", "crosscheck"}
+
+
+def warehouse_lock_for(
+    args: argparse.Namespace, argv: list[str]
+) -> contextlib.AbstractContextManager:
+    """The warehouse lock the command of `args` holds while it runs (nothing for commands
+    that do not use the warehouse). `argv` is what the lock file records as its command."""
+    from scorehouse.lock import warehouse_lock
+
+    if args.command not in WRITERS | READERS:
+        return contextlib.nullcontext()
+    db = Path(args.db) if "db" in vars(args) else default_db()
+    if args.command in READERS and not db.exists():
+        return contextlib.nullcontext()
+    return warehouse_lock(db, shlex.join(["scorehouse", *argv]), wait=args.wait)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -499,9 +554,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.dbt_args = extra
     try:
-        return args.func(args)
+        with warehouse_lock_for(args, sys.argv[1:] if argv is None else argv):
+            return args.func(args)
     except ScorehouseError as exc:
         print(f"scorehouse: error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        # DuckDB's own lock: a process outside Scorehouse's lock has the warehouse open.
+        from scorehouse.lock import duckdb_lock_message
+
+        message = duckdb_lock_message(exc)
+        if message is None:
+            raise
+        print(f"scorehouse: error: {message}", file=sys.stderr)
         return 2
 
 

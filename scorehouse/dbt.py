@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from scorehouse.config_vars import var_problems
 from scorehouse.contract import PROJECT_DIR
 from scorehouse.errors import ScorehouseError
 
@@ -66,11 +67,17 @@ def run_dbt(
     """Run `dbt <args>` in the project folder; returns dbt's exit code.
 
     `db`, when given, is the DuckDB warehouse file dbt builds (SCOREHOUSE_DB). A `--vars`
-    in `args` is merged with `vars` and `as_of` (which take precedence) into one."""
+    in `args` is merged with `vars` and `as_of` (which take precedence) into one, and the
+    vars are checked first (scorehouse.config_vars): a bad one is refused in one line."""
     args, all_vars = split_vars(args)
     all_vars.update(vars or {})
     if as_of:
         all_vars["as_of_date"] = as_of
+    problems = var_problems(all_vars, Path(project_dir))
+    if problems:
+        raise ScorehouseError(
+            f"{len(problems)} invalid var(s), nothing was run: " + "; ".join(problems)
+        )
     command = [dbt_executable(), *args]
     if all_vars:
         command += ["--vars", json.dumps(all_vars, sort_keys=True)]

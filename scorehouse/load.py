@@ -12,13 +12,24 @@ A load either replaces the raw tables (the default: a full export) or appends to
 load gets the next `_load_id`, stamped on its rows and recorded in `<raw_schema>._loads`;
 the incremental staging models process only rows of loads they have not seen, and
 rebuild themselves when a replacing load removed rows they had already staged.
+
+A load is all or nothing: the files are checked first (one export per table, a real
+file, a gzip file complete), and then every table is written in one DuckDB transaction.
+Whatever fails on the way (a refused file, a read error, a full disk) rolls it back, so
+the raw tables stay as the previous load left them, and the failure is reported as one
+`ScorehouseError` line naming the file, never a stack trace.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import errno
+import gzip
 import os
+import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,11 +62,155 @@ class TableLoad:
 
 
 def find_file(input_dir: Path, table: str) -> Path | None:
-    for suffix in FILE_SUFFIXES:
-        path = input_dir / f"{table}{suffix}"
-        if path.exists():
-            return path
-    return None
+    """The export of raw table `table` in `input_dir` (`<table>.csv`, `.csv.gz` or
+    `.parquet`), or None when there is none. Two exports for one table are refused rather
+    than one silently ignored: which one is the right one is the user's call. So is a name
+    that is taken but does not lead to a file (`check_export_path`)."""
+    found = [
+        input_dir / f"{table}{suffix}"
+        for suffix in FILE_SUFFIXES
+        if os.path.lexists(input_dir / f"{table}{suffix}")
+    ]
+    if len(found) > 1:
+        raise ScorehouseError(
+            f"{input_dir}: {len(found)} exports for raw table {table}: "
+            f"{' and '.join(p.name for p in found)}; keep one and move the other(s) out of the "
+            "folder"
+        )
+    if not found:
+        return None
+    check_export_path(found[0])
+    return found[0]
+
+
+def check_export_path(path: Path) -> None:
+    """Refuse an export name that does not lead to a regular file: a symbolic link to
+    nothing (found by name, yet it would load as no file at all), a folder, or a device
+    or pipe."""
+    if path.is_symlink() and not path.exists():
+        raise ScorehouseError(
+            f"{path}: a symbolic link to {os.readlink(path)}, which does not exist; "
+            "point the link at the export or remove it"
+        )
+    if path.is_dir():
+        raise ScorehouseError(
+            f"{path}: a folder, not an export file; move it away and put the table's export "
+            "file in its place"
+        )
+    if not path.is_file():
+        raise ScorehouseError(f"{path}: not a regular file; give the export as a plain file")
+
+
+def _open_bytes(path: Path):
+    return gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")
+
+
+# Read errors of a file that is not gzip, or is cut short or corrupt.
+_GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
+
+
+def _gzip_error(path: Path | str, exc: BaseException) -> ScorehouseError:
+    """The line for a `.gz` export that is not gzip, or is cut short or corrupt."""
+    if "not a gzip" in str(exc).lower():
+        return ScorehouseError(
+            f"{path}: not a gzip file, though named .gz; compress it with gzip, or drop the "
+            ".gz from its name if it is plain CSV"
+        )
+    return ScorehouseError(
+        f"{path}: the gzip file is cut short or corrupt ({_first_line(exc)}); copy or "
+        "export it again in full (`gzip -t` checks it)"
+    )
+
+
+def _mixes_line_endings(path: Path) -> bool:
+    """Whether the CSV file ends some lines with CRLF and others with LF alone, which
+    DuckDB's CSV reader cannot parse. Counted over the whole file (a gzip file is so also
+    read to its end: one cut short or corrupt is refused here, before any writing)."""
+    crlf = lf = 0
+    previous = b""
+    try:
+        with _open_bytes(path) as handle:
+            while chunk := handle.read(1 << 20):
+                lf += chunk.count(b"\n")
+                crlf += chunk.count(b"\r\n") + (previous == b"\r" and chunk[:1] == b"\n")
+                previous = chunk[-1:]
+    except _GZIP_ERRORS as exc:
+        raise _gzip_error(path, exc) from exc
+    return 0 < crlf < lf
+
+
+def _normalise_line_endings(path: Path, target: Path) -> None:
+    """Write CSV file `path` to `target` with every row ending in LF. Only the CR of a
+    CRLF that ends a row is dropped, so the line numbers stay those of the file; a line
+    break inside a quoted value is kept as written. A quote opens or closes a quoted value
+    (a doubled quote inside one does both), so the count of quotes so far says whether a
+    line ends inside a value."""
+    in_quotes = False
+    try:
+        with _open_bytes(path) as source, open(target, "wb") as out:
+            for line in source:
+                in_quotes ^= line.count(b'"') % 2 == 1
+                if not in_quotes and line.endswith(b"\r\n"):
+                    line = line[:-2] + b"\n"
+                out.write(line)
+    except _GZIP_ERRORS as exc:
+        raise _gzip_error(path, exc) from exc
+
+
+def csv_source(path: Path, scratch: Path) -> Path:
+    """The file DuckDB should read for CSV export `path`: the file itself, or, when its
+    lines end partly in CRLF and partly in LF, a copy in folder `scratch` with every row
+    ending in LF, so that it loads whole instead of failing (no row is dropped or joined;
+    see `_normalise_line_endings`). The copy is plain CSV, also for a `.csv.gz` export."""
+    if not _mixes_line_endings(path):
+        return path
+    handle, name = tempfile.mkstemp(
+        prefix=path.name.split(".")[0] + "-", suffix=".csv", dir=scratch
+    )
+    os.close(handle)
+    _normalise_line_endings(path, Path(name))
+    return Path(name)
+
+
+def _first_line(exc: BaseException) -> str:
+    """DuckDB's message without its list of possible fixes and reader settings."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _disk_full(exc: BaseException) -> bool:
+    return (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or (
+        "no space left on device" in str(exc).lower()
+    )
+
+
+def file_error(
+    exc: BaseException, subject: Path | str, *, kept: str, where: Path
+) -> ScorehouseError:
+    """One line for a DuckDB or OS error met while reading `subject` (a file, or what a
+    mapping entry names), saying what to do. `kept` says what the failure left as it was
+    (the load was rolled back); `where` is the folder being written to, whose disk a "no
+    space left" error is about unless the error names another file."""
+    detail = _first_line(exc)
+    if _disk_full(exc):
+        filename = getattr(exc, "filename", None)
+        where = Path(filename).parent if filename else where
+        return ScorehouseError(
+            f"{subject}: the disk is full ({detail}); {kept}: free space on the disk "
+            f"holding {where} and run the load again"
+        )
+    if "gzip stream" in detail.lower():
+        return _gzip_error(subject, exc)
+    if "state machine reached an invalid state" in detail:
+        return ScorehouseError(
+            f"{subject}: not readable as CSV (a quote that is never closed, or stray "
+            f"carriage returns); {kept}: export it again as CSV with one kind of line ending "
+            'and any quote inside a value doubled ("")'
+        )
+    return ScorehouseError(
+        f"{subject}: cannot be loaded ({detail}); {kept}: check the file, and that the disk "
+        "and the warehouse are usable, then run the load again"
+    )
 
 
 def _quote(name: str) -> str:
@@ -64,14 +219,14 @@ def _quote(name: str) -> str:
 
 def _csv_header(path: Path) -> tuple[list[str], str]:
     """The header's column names and the delimiter (comma, semicolon, tab or pipe)."""
-    import gzip
-
     opener = gzip.open if path.name.endswith(".gz") else open
     try:
         with opener(path, "rt", newline="", encoding="utf-8-sig") as handle:
             first_line = handle.readline()
     except UnicodeDecodeError as exc:
         raise ScorehouseError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except _GZIP_ERRORS as exc:
+        raise _gzip_error(path, exc) from exc
     if not first_line.strip():
         raise ScorehouseError(f"{path}: the file is empty; expected a header line")
     delimiter = max(CSV_DELIMITERS, key=first_line.count)
@@ -84,7 +239,9 @@ def _file_columns(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[str]
         try:
             rows = con.execute("select name from parquet_schema(?)", [str(path)]).fetchall()
         except duckdb.Error as exc:
-            raise ScorehouseError(f"{path}: not a readable Parquet file ({exc})") from exc
+            raise ScorehouseError(
+                f"{path}: not a readable Parquet file ({_first_line(exc)})"
+            ) from exc
         return [r[0] for r in rows[1:]], ""  # the first row is the schema root
     return _csv_header(path)
 
@@ -100,6 +257,15 @@ def configure(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("set TimeZone = 'UTC'")
     con.execute(f"set memory_limit = {_literal(os.environ.get('SCOREHOUSE_DUCKDB_MEMORY', '6GB'))}")
     con.execute(f"set threads = {int(os.environ.get('SCOREHOUSE_THREADS', '2'))}")
+
+
+def _row_number(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """SQL for a row's 1-based position in temp table `table`, in the order it was
+    written, which is the file's order. Not `rowid + 1`: the rows a transaction writes
+    (the whole load is one) get rowids counted from a large offset, in order, no gaps.
+    The first rowid is looked up once here: as a subquery it slows the load down."""
+    first = con.execute(f"select coalesce(min(rowid), 0) from {table}").fetchone()[0]
+    return f"(rowid - {int(first)} + 1)"
 
 
 def _literal(text: str) -> str:
@@ -147,11 +313,12 @@ def _collect_custom_fields(
     header: list[str],
     delimiter: str,
     load_id: int,
+    source: Path,
 ) -> None:
     """Add the file's columns that the contract does not name to `_custom_fields`, one
     row per record and non-empty value, with the file's row number as staging counts it.
     A row without its record id, where the contract allows one (`Table.keyed_by_row`),
-    is keyed as its staging model keys it."""
+    is keyed as its staging model keys it. `source` is the file to read (`csv_source`)."""
     contract_columns = set(table.column_names)
     extra = [c for c in header if c.lower() not in contract_columns]
     if not table.custom_fields or not extra:
@@ -170,14 +337,14 @@ def _collect_custom_fields(
     con.execute("drop table if exists _reject_scans")
     con.execute(
         f"create or replace temp table _extras as "
-        f"select {columns} from {_reader_sql(path, header, delimiter)}"
+        f"select {columns} from {_reader_sql(source, header, delimiter)}"
     )
     con.execute(
         f"""
         insert into _custom_fields
         select ?, {record_id}, field_name, field_value, ?, _source_row
         from (
-            unpivot (select *, rowid + 1 as _source_row from _extras)
+            unpivot (select *, {_row_number(con, "_extras")} as _source_row from _extras)
             on {", ".join(_quote(c) for c in extra)}
             into name field_name value field_value
         )
@@ -273,11 +440,64 @@ def load(
             f"<table>.csv, .csv.gz or .parquet (use --allow-missing to load them empty)"
         )
     loaded_at = loaded_at or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path))
+    with tempfile.TemporaryDirectory(prefix="scorehouse-load-") as scratch:
+        return _load_files(
+            input_dir,
+            Path(db_path),
+            contract,
+            files,
+            Path(scratch),
+            raw_schema=raw_schema,
+            max_bad_lines=max_bad_lines,
+            max_bad_share=max_bad_share,
+            loaded_at=loaded_at,
+            append=append,
+        )
+
+
+def _rollback(con: duckdb.DuckDBPyConnection | None) -> None:
+    """Undo the load's transaction, if one is open, and close the connection. Errors are
+    ignored: no transaction open yet, or a connection a failed write left unusable (the
+    transaction then never committed). The failure being reported is the one that counts."""
+    if con is None:
+        return
+    with contextlib.suppress(duckdb.Error):
+        con.rollback()
+    with contextlib.suppress(duckdb.Error):
+        con.close()
+
+
+def _load_files(
+    input_dir: Path,
+    db_path: Path,
+    contract: dict[str, Table],
+    files: dict[str, Path | None],
+    scratch: Path,
+    *,
+    raw_schema: str,
+    max_bad_lines: int,
+    max_bad_share: float,
+    loaded_at: dt.datetime,
+    append: bool,
+) -> list[TableLoad]:
+    """The load proper, all or nothing: every CSV is read through once before anything is
+    written (`csv_source`), then all tables are written in one transaction. Any failure
+    rolls it back; a DuckDB or OS error becomes one line naming the file being loaded
+    (`file_error`), e.g. a full disk."""
     results = []
+    current: Path | None = None  # the file being read, which an error line names
+    con = None
     try:
+        sources = {}
+        for name, path in files.items():
+            if path is not None and path.suffix != ".parquet":
+                current = path
+                sources[name] = csv_source(path, scratch)
+        current = None
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(db_path))
         configure(con)
+        con.begin()
         con.execute(f"create schema if not exists {_quote(raw_schema)}")
         con.execute(
             f"create {'table if not exists' if append else 'or replace table'} "
@@ -300,7 +520,7 @@ def load(
         )
         # The record tables first: record_fields also takes their custom fields.
         for name, table in sorted(contract.items(), key=lambda item: item[0] == RECORD_FIELDS):
-            path = files[name]
+            path = current = files[name]
             result = TableLoad(name, path.name if path else None)
             result.notes += upgraded.get(name, [])
             if path is None:
@@ -312,6 +532,12 @@ def load(
                 )
                 con.execute(f"create or replace temp table _stage as select {select} where false")
             else:
+                source = sources.get(name, path)
+                if source != path:
+                    result.notes.append(
+                        "lines end partly in CRLF, partly in LF: read with every row ending in "
+                        "LF (no row dropped, values unchanged)"
+                    )
                 header, delimiter = _file_columns(con, path)
                 # Column names match the contract whatever their case.
                 by_name = {c.lower(): c for c in header}
@@ -325,13 +551,10 @@ def load(
                 # Rejects accumulate per connection: start each file with none.
                 con.execute("drop table if exists _rejects")
                 con.execute("drop table if exists _reject_scans")
-                try:
-                    con.execute(
-                        f"create or replace temp table _stage as "
-                        f"select {select} from {_reader_sql(path, header, delimiter)}"
-                    )
-                except duckdb.Error as exc:
-                    raise ScorehouseError(f"{path}: cannot be read ({exc})") from exc
+                con.execute(
+                    f"create or replace temp table _stage as "
+                    f"select {select} from {_reader_sql(source, header, delimiter)}"
+                )
                 result.rejected_lines = _check_rejects(con, path, max_bad_lines)
                 if result.rejected_lines:
                     con.execute(
@@ -345,10 +568,11 @@ def load(
                         f"{raw_schema}._load_rejects"
                     )
                 result.notes += _check_types(con, table, path, max_bad_share)
-                _collect_custom_fields(con, table, path, header, delimiter, load_id)
+                _collect_custom_fields(con, table, path, header, delimiter, load_id, source)
             stamped = (
                 "select *, cast(? as timestamp) as _loaded_at, cast(? as varchar) as _source_file, "
-                "rowid + 1 as _source_row, cast(? as bigint) as _load_id from _stage"
+                f"{_row_number(con, '_stage')} as _source_row, cast(? as bigint) as _load_id "
+                "from _stage"
             )
             target = f"{_quote(raw_schema)}.{_quote(name)}"
             if append:
@@ -385,8 +609,20 @@ def load(
                 ],
             )
             results.append(result)
+        current = None
+        con.commit()
+    except (duckdb.Error, OSError) as exc:
+        _rollback(con)
+        kept = f"the raw tables in {db_path} were left as they were"
+        # Between files, the warehouse itself is at fault when it could not be opened.
+        subject = current or (db_path if con is None else input_dir)
+        raise file_error(exc, subject, kept=kept, where=db_path.parent) from exc
+    except BaseException:
+        _rollback(con)
+        raise
     finally:
-        con.close()
+        if con is not None:
+            con.close()
     return results
 
 

@@ -18,11 +18,15 @@ Each mapped table is rewritten, as text, into a folder of contract files that
 `scorehouse load` then loads as usual, so the loader's checks and messages stay. A
 value that the date format does not parse is kept as written, so that staging
 quarantines its row with a reason instead of losing it. Errors name the mapping entry.
+The export files get the loader's file checks (`scorehouse.load.check_export_path`,
+`csv_source`): a folder or a broken link matched by the glob, or a damaged gzip file, is
+refused by name, and a file whose lines end partly in CRLF, partly in LF is read whole.
 """
 
 from __future__ import annotations
 
 import glob
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +35,7 @@ import yaml
 
 from scorehouse.contract import Table, load_contract
 from scorehouse.errors import ScorehouseError
+from scorehouse.load import check_export_path, csv_source, file_error
 
 TABLE_KEYS = {"file", "columns", "date_format", "timezone", "values", "custom_fields"}
 
@@ -84,6 +89,8 @@ def read_mapping(path: Path) -> list[TableMapping]:
         files = sorted(Path(p) for p in glob.glob(str(path.parent / entry["file"])))
         if not files:
             raise ScorehouseError(f"{where}.file: no file matches {entry['file']!r}")
+        for file in files:
+            check_export_path(file)
         columns = {str(k): str(v) for k, v in (entry.get("columns") or {}).items()}
         values = {str(k): v for k, v in (entry.get("values") or {}).items()}
         for key, kind in [(c, "columns") for c in columns] + [(c, "values") for c in values]:
@@ -142,48 +149,84 @@ def apply_mapping(mapping_path: Path, out_dir: Path) -> list[str]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     notes = []
-    con = duckdb.connect()
+    mappings = read_mapping(mapping_path)
+    with tempfile.TemporaryDirectory(prefix="scorehouse-mapping-") as scratch:
+        con = duckdb.connect()
+        try:
+            con.execute("set TimeZone = 'UTC'")
+            for mapping in mappings:
+                notes += _write_table(con, contract[mapping.table], mapping, out_dir, Path(scratch))
+        finally:
+            con.close()
+    return notes
+
+
+def _write_table(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    mapping: TableMapping,
+    out_dir: Path,
+    scratch: Path,
+) -> list[str]:
+    """Write the contract CSV of one mapped table into `out_dir`; returns notes to show.
+    A DuckDB or OS error reading the export or writing the CSV (e.g. a full disk) is one
+    line naming the export's file(s) and the mapping entry; nothing is loaded yet then."""
+    names = ", ".join(str(f) for f in mapping.files)
+    subject = f"{names} (tables.{mapping.table}.file)"
+    kept = "nothing was loaded, the raw tables were left as they were"
     try:
-        con.execute("set TimeZone = 'UTC'")
-        for mapping in read_mapping(mapping_path):
-            table = contract[mapping.table]
-            files = "[" + ", ".join(_literal(str(f)) for f in mapping.files) + "]"
-            reader = f"read_csv({files}, all_varchar=true, header=true, union_by_name=true)"
-            try:
-                header = [r[0] for r in con.execute(f"describe select * from {reader}").fetchall()]
-            except duckdb.Error as exc:
-                raise ScorehouseError(
-                    f"tables.{mapping.table}.file: cannot be read ({exc})"
-                ) from exc
-            if mapping.timezone != "UTC":
-                try:
-                    con.execute(f"select timezone({_literal(mapping.timezone)}, now())")
-                except duckdb.Error as exc:
-                    raise ScorehouseError(
-                        f"tables.{mapping.table}.timezone: unknown time zone {mapping.timezone!r}"
-                    ) from exc
-            selects = [_column_sql(table, mapping, c, set(header)) for c in table.column_names]
-            used = set(mapping.columns.values())
-            extra = [h for h in header if h not in used and h.lower() not in table.column_names]
-            if table.custom_fields:
-                keep = extra if mapping.custom_fields is None else mapping.custom_fields
-                missing = [c for c in keep if c not in header]
-                if missing:
-                    raise ScorehouseError(
-                        f"tables.{mapping.table}.custom_fields: the export has no column(s) "
-                        f"{', '.join(missing)}"
-                    )
-                selects += [f"{_quote(c)}" for c in keep]
-                dropped = [c for c in extra if c not in keep]
-            else:
-                dropped = extra
-            if dropped:
-                notes.append(f"{mapping.table}: column(s) not kept: {', '.join(dropped)}")
-            target = out_dir / f"{mapping.table}.csv"
-            con.execute(
-                f"copy (select {', '.join(selects)} from {reader}) to {_literal(str(target))} "
-                "(header true, delimiter ',')"
+        return _write_mapped(con, table, mapping, out_dir, scratch)
+    except (duckdb.Error, OSError) as exc:
+        raise file_error(exc, subject, kept=kept, where=out_dir) from exc
+
+
+def _write_mapped(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    mapping: TableMapping,
+    out_dir: Path,
+    scratch: Path,
+) -> list[str]:
+    """`_write_table` without the error translation: reads the export's files (a copy in
+    `scratch` for one with mixed line endings) and writes the contract CSV."""
+    notes = []
+    sources = [csv_source(f, scratch) for f in mapping.files]
+    mixed = [f.name for f, source in zip(mapping.files, sources, strict=True) if source != f]
+    if mixed:
+        notes.append(
+            f"{mapping.table}: lines end partly in CRLF, partly in LF in {', '.join(mixed)}: "
+            "read with every row ending in LF (no row dropped, values unchanged)"
+        )
+    files = "[" + ", ".join(_literal(str(f)) for f in sources) + "]"
+    reader = f"read_csv({files}, all_varchar=true, header=true, union_by_name=true)"
+    header = [r[0] for r in con.execute(f"describe select * from {reader}").fetchall()]
+    if mapping.timezone != "UTC":
+        try:
+            con.execute(f"select timezone({_literal(mapping.timezone)}, now())")
+        except duckdb.Error as exc:
+            raise ScorehouseError(
+                f"tables.{mapping.table}.timezone: unknown time zone {mapping.timezone!r}"
+            ) from exc
+    selects = [_column_sql(table, mapping, c, set(header)) for c in table.column_names]
+    used = set(mapping.columns.values())
+    extra = [h for h in header if h not in used and h.lower() not in table.column_names]
+    if table.custom_fields:
+        keep = extra if mapping.custom_fields is None else mapping.custom_fields
+        missing = [c for c in keep if c not in header]
+        if missing:
+            raise ScorehouseError(
+                f"tables.{mapping.table}.custom_fields: the export has no column(s) "
+                f"{', '.join(missing)}"
             )
-    finally:
-        con.close()
+        selects += [f"{_quote(c)}" for c in keep]
+        dropped = [c for c in extra if c not in keep]
+    else:
+        dropped = extra
+    if dropped:
+        notes.append(f"{mapping.table}: column(s) not kept: {', '.join(dropped)}")
+    target = out_dir / f"{mapping.table}.csv"
+    con.execute(
+        f"copy (select {', '.join(selects)} from {reader}) to {_literal(str(target))} "
+        "(header true, delimiter ',')"
+    )
     return notes

@@ -5,6 +5,10 @@
 Each daily partition D is scored as of D + 1 (midnight after D), so the run for a day
 sees all of that day's data. The schedule runs the last complete day every morning.
 The publication asset runs only after every dbt model and test has passed.
+
+Each asset holds the warehouse's lock while it uses the warehouse (scorehouse/lock.py), as
+the `scorehouse` commands do: a run that finds it held, by a `scorehouse load` say, waits
+for it (at most LOCK_WAIT_SECONDS), then fails with the line that names the holder.
 """
 
 import datetime as dt
@@ -26,7 +30,11 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from scorehouse.checks import run_checks
 from scorehouse.contract import PROJECT_DIR
 from scorehouse.dbt import dbt_executable
+from scorehouse.lock import warehouse_lock
 from scorehouse.publish import publish
+
+# How long an asset waits for another run to release the warehouse before it fails.
+LOCK_WAIT_SECONDS = 3600
 
 DAILY = DailyPartitionsDefinition(start_date=os.environ.get("SCOREHOUSE_START_DATE", "2025-11-01"))
 
@@ -34,6 +42,17 @@ dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
 if not dbt_project.manifest_path.exists():
     # Outside `dagster dev`, the manifest must exist before the assets are defined.
     dbt_project.preparer.prepare(dbt_project)
+
+
+def build_db() -> Path:
+    """The DuckDB warehouse dbt builds (SCOREHOUSE_DB)."""
+    return Path(os.environ.get("SCOREHOUSE_DB", PROJECT_DIR / "data" / "scorehouse.duckdb"))
+
+
+def _lock(context: AssetExecutionContext, asset_name: str):
+    """The warehouse's lock, held by this asset's step; a wait is logged once."""
+    command = f"dagster {context.job_name} {asset_name} {context.partition_key}"
+    return warehouse_lock(build_db(), command, wait=LOCK_WAIT_SECONDS, on_wait=context.log.info)
 
 
 def as_of_for(partition_key: str) -> str:
@@ -45,24 +64,26 @@ def as_of_for(partition_key: str) -> str:
 def scorehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     """Every dbt seed, model and test, built as of the partition's scoring date."""
     dbt_vars = json.dumps({"as_of_date": as_of_for(context.partition_key)})
-    yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()
+    # dbt is a subprocess: this step's process holds the lock around it.
+    with _lock(context, "dbt build"):
+        yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()
 
 
 @asset(deps=[scorehouse_dbt_assets], partitions_def=DAILY)
 def published_marts(context: AssetExecutionContext) -> MaterializeResult:
     """The BI marts, once the quality checks pass, copied atomically to the publication."""
-    build_db = Path(os.environ.get("SCOREHOUSE_DB", PROJECT_DIR / "data" / "scorehouse.duckdb"))
     published_db = Path(
         os.environ.get(
             "SCOREHOUSE_PUBLISHED_DB", PROJECT_DIR / "data" / "published" / "scorehouse.duckdb"
         )
     )
-    report = run_checks(build_db, PROJECT_DIR / "data" / "quality")
-    if not report.success:
-        raise RuntimeError(
-            "quality checks failed, nothing published:\n" + "\n".join(report.failures)
-        )
-    counts = publish(build_db, published_db)
+    with _lock(context, "published_marts"):
+        report = run_checks(build_db(), PROJECT_DIR / "data" / "quality")
+        if not report.success:
+            raise RuntimeError(
+                "quality checks failed, nothing published:\n" + "\n".join(report.failures)
+            )
+        counts = publish(build_db(), published_db)
     context.log.info(f"published {sum(counts.values())} rows to {published_db}")
     return MaterializeResult(
         metadata={"path": str(published_db), **{f"rows_{k}": v for k, v in counts.items()}}

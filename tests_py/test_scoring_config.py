@@ -31,7 +31,8 @@ BAD_CONFIGS = [
         "scoring/scoring_rules.csv",
         "15,exponential,14,,30,once_per_day",
         "15,quadratic,14,,30,once_per_day",
-        "scoring_rules (model_id=acquisition, rule_id=pricing_page): unknown decay_method 'quadratic'",
+        "scoring_rules (model_id=acquisition, rule_id=pricing_page): decay_method 'quadratic' is not one of: "
+        "none, exponential, linear, step",
         id="unknown-decay-method",
     ),
     pytest.param(
@@ -52,7 +53,8 @@ BAD_CONFIGS = [
         "scoring/scoring_rules.csv",
         "acquisition,customers_page,",
         "acquisition,pricing_page,",
-        "scoring_rules (model_id=acquisition, rule_id=pricing_page): duplicate rule_id: 2 rows share it",
+        "scoring_rules (model_id=acquisition, rule_id=pricing_page): duplicate rows: 2 rows share "
+        "model_id, rule_id",
         id="duplicate-rule-id",
     ),
 ]

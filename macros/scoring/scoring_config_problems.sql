@@ -1,6 +1,9 @@
 {#- A query listing every problem in the scoring configuration seeds: one row per problem
     with the seed, the row's key and what is wrong. Empty when the configuration is valid.
-    `int_scoring_rules_checked` runs it and fails the build when it returns rows. -#}
+    `int_scoring_rules_checked` runs it and fails the build when it returns rows. The
+    checks of single values and rows are data (seed_problems, from seeds/_seeds.yml);
+    the ones here relate rows and seeds (weights that sum to 100, bands and windows that
+    meet, rules that name known categories and signals). -#}
 {% macro scoring_config_problems() -%}
 {%- set str = dbt.type_string() -%}
 with
@@ -9,9 +12,12 @@ models as (select * from {{ ref('scoring_models') }}),
 dimensions as (select * from {{ ref('scoring_dimensions') }}),
 categories as (select * from {{ ref('scoring_categories') }}),
 rules as (
+    {#- The current rules and the selected candidate rule set: another candidate does
+        not block a build. #}
     select 'current' as rule_set, * from {{ ref('scoring_rules') }}
     union all
     select * from {{ ref('scoring_rules_candidates') }}
+    where rule_set = '{{ var("candidate_rule_set") }}'
 ),
 bands as (select * from {{ ref('grade_bands') }}),
 windows as (select * from {{ ref('decay_step_windows') }}),
@@ -70,7 +76,23 @@ ordered_windows as (
     from windows
 ),
 
+seed_checks as (
+    {#- Types, ranges, lists, references and duplicates, as declared in seeds/_seeds.yml. #}
+    {{ scorehouse.seed_problems() }}
+),
+
+var_checks as (
+    {#- Each var against its check in var `var_checks`. #}
+    {{ scorehouse.var_problems() }}
+),
+
 problems as (
+    select * from seed_checks
+
+    union all
+    select * from var_checks
+
+    union all
     select
         'scoring_categories' as seed_name,
         'model_id=' || model_id || ', dimension=' || dimension as row_key,
@@ -87,39 +109,25 @@ problems as (
     having abs(sum(weight_pct) - 100) > 1e-9
 
     union all
-    select 'scoring_dimensions', 'model_id=' || model_id || ', dimension=' || dimension,
-        'unknown dimension (expected fit, engagement, financial or relationship)'
-    from dimensions
-    where dimension is null or dimension not in ('fit', 'engagement', 'financial', 'relationship')
-
-    union all
-    select 'scoring_dimensions', 'model_id=' || model_id || ', dimension=' || dimension,
-        'unknown model_id (not in scoring_models)'
-    from dimensions
-    where model_id not in (select model_id from models)
-
-    union all
     select 'scoring_models', 'model_id=' || model_id, 'has no dimensions in scoring_dimensions'
     from models
     where model_id not in (select model_id from dimensions)
 
     union all
-    select 'scoring_models', 'model_id=' || model_id,
-        'unknown entity_type ''' || coalesce(entity_type, '') || ''' (expected contact or account)'
+    select 'scoring_models', 'model_id=' || model_id, 'has no rules in scoring_rules: it would score nothing'
     from models
-    where entity_type is null or entity_type not in ('contact', 'account')
+    where model_id not in (select model_id from rules where rule_set = 'current')
 
     union all
-    select 'scoring_models', 'model_id=' || model_id,
-        'unknown population ''' || coalesce(population, '') || ''' (expected all, prospects or customers)'
-    from models
-    where population is null or population not in ('all', 'prospects', 'customers')
-
-    union all
-    select 'scoring_models', 'model_id=' || model_id,
-        'unknown outcome ''' || outcome || ''' (expected new_business_won, expansion_won, churned or empty)'
-    from models
-    where outcome is not null and outcome not in ('new_business_won', 'expansion_won', 'churned')
+    select 'scoring_dimensions', 'model_id=' || d.model_id || ', dimension=' || d.dimension,
+        'has no rules in scoring_rules: this dimension would always score 0'
+    from dimensions as d
+    where
+        d.model_id in (select model_id from rules where rule_set = 'current')
+        and not exists (
+            select 1 from rules as r
+            where r.rule_set = 'current' and r.model_id = d.model_id and r.dimension = d.dimension
+        )
 
     union all
     select 'scoring_categories', 'model_id=' || c.model_id || ', category_id=' || c.category_id,
@@ -130,32 +138,9 @@ problems as (
     )
 
     union all
-    select 'scoring_categories', 'model_id=' || model_id || ', category_id=' || category_id,
-        'unknown entity_level ''' || coalesce(entity_level, '') || ''' (expected account or contact)'
-    from categories
-    where entity_level is null or entity_level not in ('account', 'contact')
-
-    union all
     select 'scoring_rules', row_key, 'fit rules cannot decay (a fit attribute has no event time)'
     from rule_keys
     where dimension <> 'engagement' and decay_method <> 'none'
-
-    union all
-    select 'scoring_rules', row_key, 'duplicate rule_id: ' || cast(count(*) as {{ str }}) || ' rows share it'
-    from rule_keys
-    group by row_key
-    having count(*) > 1
-
-    union all
-    select 'scoring_rules', row_key, 'unknown model_id (not in scoring_models)'
-    from rule_keys
-    where model_id not in (select model_id from models)
-
-    union all
-    select 'scoring_rules', row_key,
-        'unknown decay_method ''' || coalesce(decay_method, '') || ''' (expected none, exponential, linear or step)'
-    from rule_keys
-    where decay_method is null or decay_method not in ('none', 'exponential', 'linear', 'step')
 
     union all
     select 'scoring_rules', row_key, decay_method || ' decay needs a decay_param (days) greater than 0'
@@ -180,17 +165,6 @@ problems as (
 
     union all
     select 'scoring_rules', row_key,
-        'unknown match_operator ''' || coalesce(match_operator, '') || ''' (expected any, equals, in, contains, '
-        || 'equals_exact, in_exact, contains_exact, between, is_true or is_present)'
-    from rule_keys
-    where match_operator is null
-        or match_operator not in (
-            'any', 'equals', 'in', 'contains', 'equals_exact', 'in_exact', 'contains_exact', 'between', 'is_true',
-            'is_present'
-        )
-
-    union all
-    select 'scoring_rules', row_key,
         'signal ''' || coalesce(signal, '') || ''' is not in the signal catalogue (seed signals, and the custom fields, '
         || 'activity types and activity properties of the data); did you mean ''' || known_signal || '''?'
     from unknown_signals
@@ -208,27 +182,6 @@ problems as (
     from rule_keys
     where match_operator = 'between'
         and ((min_value is null and max_value is null) or min_value >= max_value)
-
-    union all
-    select 'scoring_rules', row_key, 'points is empty'
-    from rule_keys
-    where points is null
-
-    union all
-    select 'scoring_rules', row_key, 'rule_cap must be greater than 0 (it caps the absolute points)'
-    from rule_keys
-    where rule_cap <= 0
-
-    union all
-    select 'scoring_rules', row_key,
-        'unknown repeat_control ''' || coalesce(repeat_control, '') || ''' (expected every, once_per_day, once_per_value or once)'
-    from rule_keys
-    where repeat_control is null or repeat_control not in ('every', 'once_per_day', 'once_per_value', 'once')
-
-    union all
-    select 'scoring_rules', row_key, 'unknown qualifies_as ''' || qualifies_as || ''' (expected mql, sql or empty)'
-    from rule_keys
-    where qualifies_as is not null and qualifies_as not in ('mql', 'sql')
 
     union all
     select 'grade_bands', row_key, 'min_score must be below max_score'
@@ -271,11 +224,6 @@ problems as (
             else cast(rank_from_top as {{ str }}) end
 
     union all
-    select 'grade_bands', row_key, 'unknown dimension (expected fit, engagement or total)'
-    from ordered_bands
-    where dimension not in ('fit', 'engagement', 'total')
-
-    union all
     select 'grade_bands', 'model_id=' || model_id || ', dimension=' || dimension,
         'has ' || cast(count(*) as {{ str }}) || ' bands, expected 4'
     from bands
@@ -303,11 +251,6 @@ problems as (
         'does not meet the next window, which starts at ' || cast(next_min_age as {{ str }})
     from ordered_windows
     where next_min_age is not null and (max_age_days is null or max_age_days <> next_min_age)
-
-    union all
-    select 'decay_step_windows', row_key, 'weight must be between 0 and 1'
-    from ordered_windows
-    where weight is null or weight < 0 or weight > 1
 
     {%- if var('candidate_rule_set') %}
     union all

@@ -10,6 +10,10 @@
 -- depends_on: {{ ref('decay_step_windows') }}
 -- depends_on: {{ ref('qualification_thresholds') }}
 -- depends_on: {{ ref('signals') }}
+-- depends_on: {{ ref('service_levels') }}
+-- depends_on: {{ ref('industry_map') }}
+-- depends_on: {{ ref('job_title_map') }}
+-- depends_on: {{ ref('email_domains') }}
 -- depends_on: {{ ref('stg_crm__record_fields') }}
 -- depends_on: {{ ref('int_activity_signals') }}
 {#- Checked when the model runs (build, run, retry), not when it is only compiled (docs, lint). -#}

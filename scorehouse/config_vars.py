@@ -1,0 +1,70 @@
+"""The vars a run is given, checked against `var_checks` in dbt_project.yml before dbt
+starts: some vars shape the SQL as dbt parses it, and a bad one there ends in an error
+that names no var (`object of type 'int' has no len()`). The same checks run inside dbt
+too (macro var_problems, in int_scoring_rules_checked), for runs that do not go through
+the `scorehouse` command.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import yaml
+
+from scorehouse.contract import PROJECT_DIR
+
+DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _problem(value: object, check: dict) -> str | None:
+    """What is wrong with `value` under `check`, or None."""
+    kind = check.get("type")
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if value is None:
+        return None if check.get("nullable") else "is empty; it needs a value"
+    if kind == "boolean" and not isinstance(value, bool):
+        return "must be true or false"
+    if kind in ("integer", "number"):
+        if not number:
+            return "must be a number"
+        if not math.isfinite(value):
+            return "must be a finite number"
+        if kind == "integer" and value != int(value):
+            return "must be a whole number"
+    if kind == "date" and not (isinstance(value, str) and DATE.match(value)):
+        return "must be a date written YYYY-MM-DD"
+    if kind == "text" and not isinstance(value, str):
+        return "must be text"
+    if kind == "list" and not isinstance(value, list):
+        return "must be a list, e.g. [a, b]"
+    if kind == "mapping" and not isinstance(value, dict):
+        return "must be a mapping, e.g. {a: b}"
+    if check.get("values") and value not in check["values"]:
+        return "must be one of: " + ", ".join(str(v) for v in check["values"])
+    if kind in ("integer", "number"):
+        if check.get("min") is not None and value < check["min"]:
+            return f"must be at least {check['min']}"
+        if check.get("max") is not None and value > check["max"]:
+            return f"must be at most {check['max']}"
+        if check.get("greater_than") is not None and value <= check["greater_than"]:
+            return f"must be greater than {check['greater_than']}"
+    return None
+
+
+def var_problems(user_vars: dict, project_dir: Path = PROJECT_DIR) -> list[str]:
+    """One line per var whose value (the user's, else the project's) breaks its check, or
+    that the project does not know."""
+    declared = yaml.safe_load((Path(project_dir) / "dbt_project.yml").read_text())["vars"]
+    checks = declared.get("var_checks", {})
+    lines = [
+        f"vars ({name}): not a var of this project"
+        for name in sorted(set(user_vars) - set(declared))
+    ]
+    for name, check in sorted(checks.items()):
+        value = user_vars.get(name, declared.get(name))
+        problem = _problem(value, check)
+        if problem:
+            lines.append(f"vars ({name}): {problem} (got {str(value)[:60]})")
+    return lines
