@@ -1,7 +1,9 @@
-"""The Great Expectations gate catches what it guards: an out-of-range score and an A1
-share out of bounds."""
+"""The Great Expectations gate catches what it guards: an out-of-range score, an A1
+share out of bounds and a non-finite value in any mart."""
 
 from __future__ import annotations
+
+import contextlib
 
 import duckdb
 import pytest
@@ -25,22 +27,30 @@ def test_a_sound_build_passes_and_writes_the_report(built, tmp_path):
     assert "Expectation" in report.docs_index.read_text() or report.docs_index.stat().st_size > 1000
 
 
-def test_an_out_of_range_score_fails_with_a_readable_line(built, tmp_path):
+@contextlib.contextmanager
+def changed_mart(built, mart: str, update: str):
+    """The mart changed by `update` for the `with` block, restored after it."""
     con = duckdb.connect(str(built.db))
-    con.execute("create table marts.lead_scores_backup as select * from marts.lead_scores")
-    con.execute(
-        "update marts.lead_scores set fit_score = 150 where contact_id = (select min(contact_id) from marts.lead_scores)"
-    )
+    con.execute(f"create table marts.{mart}_backup as select * from marts.{mart}")
+    con.execute(update)
     con.close()
     try:
-        report = run_checks(built.db, tmp_path / "docs", project_dir=built.path)
+        yield
     finally:
         con = duckdb.connect(str(built.db))
-        con.execute(
-            "create or replace table marts.lead_scores as select * from marts.lead_scores_backup"
-        )
-        con.execute("drop table marts.lead_scores_backup")
+        con.execute(f"create or replace table marts.{mart} as select * from marts.{mart}_backup")
+        con.execute(f"drop table marts.{mart}_backup")
         con.close()
+
+
+def test_an_out_of_range_score_fails_with_a_readable_line(built, tmp_path):
+    with changed_mart(
+        built,
+        "lead_scores",
+        "update marts.lead_scores set fit_score = 150 "
+        "where contact_id = (select min(contact_id) from marts.lead_scores)",
+    ):
+        report = run_checks(built.db, tmp_path / "docs", project_dir=built.path)
     assert not report.success
     assert any(
         f.startswith("lead_scores: expect_column_values_to_be_between")
@@ -72,23 +82,13 @@ def test_an_a1_share_out_of_bounds_fails(built, tmp_path):
 
 def test_a_non_finite_value_in_any_mart_fails_naming_the_column(built, tmp_path):
     """NaN sorts above every number in DuckDB, so range checks alone let it through."""
-    con = duckdb.connect(str(built.db))
-    con.execute("create table marts.breakdown_backup as select * from marts.lead_score_breakdown")
-    con.execute(
+    with changed_mart(
+        built,
+        "lead_score_breakdown",
         "update marts.lead_score_breakdown set base_points = 'nan'::double "
-        "where rule_id = (select min(rule_id) from marts.lead_score_breakdown)"
-    )
-    con.close()
-    try:
+        "where rule_id = (select min(rule_id) from marts.lead_score_breakdown)",
+    ):
         report = run_checks(built.db, tmp_path / "docs", project_dir=built.path)
-    finally:
-        con = duckdb.connect(str(built.db))
-        con.execute(
-            "create or replace table marts.lead_score_breakdown as "
-            "select * from marts.breakdown_backup"
-        )
-        con.execute("drop table marts.breakdown_backup")
-        con.close()
     assert not report.success
     assert any(
         f.startswith("non_finite_values:") and "lead_score_breakdown.base_points" in f

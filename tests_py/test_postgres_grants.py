@@ -68,3 +68,19 @@ def test_bi_reader_is_refused_everything_else(bi_connection, relation):
 def test_bi_reader_cannot_change_the_marts(bi_connection):
     with pytest.raises(psycopg2.errors.InsufficientPrivilege, match="permission denied"):
         query(bi_connection, "delete from marts.lead_scores")
+
+
+def test_a_rebuilt_mart_stays_readable_without_the_runs_grants(bi_connection):
+    """Default privileges: a mart rebuilt by a run that grants nothing (as a run killed
+    before its grants would) is still readable by the BI role, and only the marts are."""
+    from scorehouse.dbt import run_dbt
+
+    code = run_dbt(
+        ["run", "--select", "lead_scores", "int_scores_current"],
+        as_of=os.environ.get("SCOREHOUSE_AS_OF", "2026-11-01"),
+        vars={"bi_reader_role": None},
+    )
+    assert code == 0
+    assert query(bi_connection, "select count(*) from marts.lead_scores")[0][0] > 0
+    with pytest.raises(psycopg2.Error):
+        query(bi_connection, "select count(*) from intermediate.int_scores_current")

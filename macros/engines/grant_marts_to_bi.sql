@@ -1,6 +1,11 @@
-{#- Run at the end of every dbt invocation (`on-run-end`): the BI role named by var
+{#- Run at the start of every dbt invocation (`on-run-start`): the BI role named by var
     `bi_reader_role` may read the marts, and nothing else. It gets USAGE on the marts'
-    schemas and SELECT on their tables; the raw, staging, intermediate and config
+    schemas (created here if need be), SELECT on their tables, and SELECT on every table
+    the build's role creates there from now on (default privileges): a mart rebuilt by
+    this run, or by a run killed half-way, is readable by BI as soon as it replaces the
+    old one, never "permission denied". dbt-postgres builds a table under a temporary
+    name and renames it over the old one in one transaction, so BI reads the old mart or
+    the new one, never a half-built one. The raw, staging, intermediate and config
     schemas grant it nothing. PostgreSQL only (DuckDB has no roles; a local Spark
     session no access control). A null var turns it off; a role that does not exist
     fails the run with a message saying how to create it. -#}
@@ -24,12 +29,11 @@
                 {%- do schemas.append(node.schema) -%}
             {%- endif -%}
         {%- endfor -%}
-        {%- set existing = run_query(
-            "select schema_name from information_schema.schemata where schema_name in ('"
-            ~ (schemas | join("', '")) ~ "')"
-        ).columns[0].values() -%}
-        {%- for schema in existing %}
+        {%- for schema in schemas %}
+            create schema if not exists {{ adapter.quote(schema) }};
             grant usage on schema {{ adapter.quote(schema) }} to {{ adapter.quote(role) }};
+            alter default privileges in schema {{ adapter.quote(schema) }}
+                grant select on tables to {{ adapter.quote(role) }};
             grant select on all tables in schema {{ adapter.quote(schema) }} to {{ adapter.quote(role) }};
         {%- endfor -%}
     {%- endif -%}

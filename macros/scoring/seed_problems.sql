@@ -105,11 +105,5 @@
             ) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if selects -%}
-        {{ selects | join('\n    union all\n    ') }}
-    {%- else -%}
-        select cast(null as {{ str }}) as seed_name, cast(null as {{ str }}) as row_key,
-            cast(null as {{ str }}) as problem
-        where 1 = 0
-    {%- endif -%}
+    {{ scorehouse.problem_rows(selects) }}
 {%- endmacro %}

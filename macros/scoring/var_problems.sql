@@ -5,7 +5,6 @@
     holds; scoring_config_problems runs it with the seeds' checks. Judged when the SQL is
     compiled, from the vars the run was given (`--vars` included). -#}
 {% macro var_problems() -%}
-    {%- set str = dbt.type_string() -%}
     {%- set rows = [] -%}
     {%- for name, check in var('var_checks', {}) | dictsort -%}
         {%- set value = var(name, none) -%}
@@ -51,11 +50,5 @@
             ) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if rows -%}
-        {{ rows | join('\n    union all\n    ') }}
-    {%- else -%}
-        select cast(null as {{ str }}) as seed_name, cast(null as {{ str }}) as row_key,
-            cast(null as {{ str }}) as problem
-        where 1 = 0
-    {%- endif -%}
+    {{ scorehouse.problem_rows(rows) }}
 {%- endmacro %}
