@@ -532,12 +532,14 @@ def main() -> None:
     )
     st.query_params["view"] = view
     try:
-        pub = data.open_publication()
-        st.sidebar.caption(
-            f"Scored as of **{pub.scored_as_of:%Y-%m-%d}**, published "
-            f"{pub.published_at:%Y-%m-%d %H:%M} UTC.  \n`{pub.path}` (read-only)"
-        )
-        RENDER[view](pub)
+        # One publication for the whole page: every query of the view reads the file as
+        # it was opened here, even if a new publication lands meanwhile; closed at the end.
+        with data.open_publication() as pub:
+            st.sidebar.caption(
+                f"Scored as of **{pub.scored_as_of:%Y-%m-%d}**, published "
+                f"{pub.published_at:%Y-%m-%d %H:%M} UTC.  \n`{pub.path}` (read-only)"
+            )
+            RENDER[view](pub)
     except PublicationError as exc:
         st.error(str(exc))
     except duckdb.Error as exc:

@@ -1,10 +1,13 @@
-"""Read the published BI marts for the dashboard: read-only, short-lived connections.
+"""Read the published BI marts for the dashboard: one read-only connection per page.
 
 The dashboard reads the publication (`data/published/scorehouse.duckdb`, or the file
 named by `SCOREHOUSE_PUBLISHED_DB`), never the build's warehouse: a build holds its file
-open for writing, which would block a reader. Every function opens the file read-only,
-runs its queries and closes it, so a new publication (renamed over the old one) is seen
-by the next call. Problems a user can fix (no file yet, not a publication, a missing
+open for writing, which would block a reader. `open_publication` opens the file
+read-only for one page, and every query of that page runs on that connection: a new
+publication renamed over the file while the page runs does not reach it (the connection
+keeps reading the file it opened), so a page never mixes two publications. The page
+closes it at its end (`Publication.close`, or a `with` block); the next page opens the
+new publication. Problems a user can fix (no file yet, not a publication, a missing
 table) raise `PublicationError` with a one-line message; the page shows it as is.
 
 Every function returns plain pandas data computed from the marts; the page code in
@@ -16,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -41,7 +44,9 @@ def published_path() -> Path:
 
 @dataclass(frozen=True)
 class Publication:
-    """One published file, checked: when it was published and as of which date."""
+    """One published file, checked and open read-only: when it was published and as of
+    which date. Every query runs on the one connection opened with it; close it (or use
+    it in a `with` block) when the page is done."""
 
     path: Path
     published_at: dt.datetime
@@ -49,6 +54,16 @@ class Publication:
     tables: frozenset[str]
     # Changes when a new publication replaces the file (a cache key for the page).
     version: tuple[int, int, int]
+    con: duckdb.DuckDBPyConnection = field(repr=False, compare=False)
+
+    def __enter__(self) -> Publication:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
 
     def require(self, tables: Iterable[str]) -> None:
         """Fail with a clear message when the publication lacks one of `tables`."""
@@ -60,24 +75,34 @@ class Publication:
             )
 
     def query(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
-        """Run one read-only query on the publication."""
-        con = _connect(self.path)
-        try:
-            return con.execute(sql, list(params)).df()
-        finally:
-            con.close()
+        """Run one read-only query on the publication, as the page opened it."""
+        return self.con.execute(sql, list(params)).df()
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """`path` attached read-only (and in use) in a new in-memory DuckDB of its own.
+
+    Not `duckdb.connect(path)`: DuckDB shares one database per path among the open
+    connections of a process, so a page opened while another page still reads would
+    get that page's file, older than the one now at `path`."""
+    con = duckdb.connect()
     try:
-        return duckdb.connect(str(path), read_only=True)
+        con.execute(f"attach {_literal(str(path))} as publication (read_only)")
+        con.execute("use publication")
     except duckdb.Error as exc:
+        con.close()
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise PublicationError(f"{path} cannot be opened read-only: {first_line}") from exc
+    return con
 
 
 def open_publication(path: Path | None = None) -> Publication:
-    """Check that `path` (default: `published_path()`) is a Scorehouse publication."""
+    """Open `path` (default: `published_path()`) read-only for one page, once checked to
+    be a Scorehouse publication. The caller closes it when the page is done."""
     path = Path(path) if path is not None else published_path()
     if not path.exists():
         raise PublicationError(
@@ -90,7 +115,8 @@ def open_publication(path: Path | None = None) -> Publication:
         tables = frozenset(
             name
             for (name,) in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'main'"
+                "select table_name from information_schema.tables "
+                "where table_catalog = 'publication' and table_schema = 'main'"
             ).fetchall()
         )
         if "_publication" not in tables:
@@ -100,16 +126,18 @@ def open_publication(path: Path | None = None) -> Publication:
                 "(data/published/scorehouse.duckdb), never the build's warehouse."
             )
         row = con.execute("select published_at, scored_as_of from _publication").fetchone()
-    finally:
+        if row is None:
+            raise PublicationError(f"{path}: its _publication table is empty; publish again.")
+    except BaseException:
         con.close()
-    if row is None:
-        raise PublicationError(f"{path}: its _publication table is empty; publish again.")
+        raise
     return Publication(
         path=path,
         published_at=row[0],
         scored_as_of=row[1],
         tables=tables,
         version=(stat.st_ino, stat.st_mtime_ns, stat.st_size),
+        con=con,
     )
 
 

@@ -6,7 +6,9 @@ install here (duckdb_engine's cursor is the connection, and GX reads rows after 
 connection went back to the pool); the pandas route is exact and the marts fit in memory.
 
 A failed expectation fails the run with one readable line per failure, and the whole
-result is written as a GX data-docs site (`data/quality/.../index.html`).
+result is written as a GX data-docs site (`data/quality/.../index.html`). The verdict is
+recorded in the warehouse for the build whose marts were checked (scorehouse_meta.builds):
+`scorehouse publish` publishes only the marts of a build that passed.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import duckdb
 import yaml
 
 from scorehouse.contract import PROJECT_DIR
+from scorehouse.publish import BI_MARTS, latest_build, record_check_verdict
 
 GRADES = [f"{fit}{level}" for fit in "ABCD" for level in "1234"]
 
@@ -122,8 +125,6 @@ def _suites(gx, con: duckdb.DuckDBPyConnection, settings: dict) -> dict[str, tup
 def _non_finite_sql(con: duckdb.DuckDBPyConnection) -> str:
     """SQL listing the floating-point columns of the published marts that hold a NaN or
     an infinity (as `mart.column`), one row each; no row when every value is finite."""
-    from scorehouse.publish import BI_MARTS
-
     columns = con.execute(
         "select table_name, column_name from information_schema.columns "
         "where table_schema = 'marts' and data_type in ('DOUBLE', 'FLOAT') "
@@ -148,6 +149,8 @@ def run_checks(db_path: Path, docs_dir: Path, *, project_dir: Path = PROJECT_DIR
     report = CheckReport(success=True)
     con = duckdb.connect(str(db_path), read_only=True)
     try:
+        # The build whose marts these are; the verdict is recorded for it below.
+        build = latest_build(con)
         context = gx.get_context(mode="file", project_root_dir=str(root))
         datasource = context.data_sources.add_pandas("marts")
         for name, (sql, expectations) in _suites(gx, con, settings).items():
@@ -188,4 +191,7 @@ def run_checks(db_path: Path, docs_dir: Path, *, project_dir: Path = PROJECT_DIR
     finally:
         con.close()
         shutil.rmtree(root, ignore_errors=True)
+    if build is not None:
+        # `scorehouse publish` publishes the marts of a build only once they passed.
+        record_check_verdict(db_path, build.invocation_id, report.success)
     return report

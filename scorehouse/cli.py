@@ -212,7 +212,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if code != 0:
         print(
             f"scorehouse: dbt build failed (exit {code}); the publication at "
-            f"{args.published_db} was left as it was. Fix the cause, then `dbt retry` or rerun.",
+            f"{args.published_db} was left as it was. Fix the cause, then rerun this command "
+            "(`scorehouse publish` refuses the marts of a failed build).",
             file=sys.stderr,
         )
         return code
@@ -517,7 +518,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Commands that pass any further arguments on to `dbt build`, e.g. `--select lead_scores+`.
+# Commands that pass any further arguments on to `dbt build`, e.g. `--select lead_scores+`
+# (`run` then publishes only if the build rebuilt every BI mart: see scorehouse/publish.py).
 PASS_THROUGH = {"build", "run"}
 
 # The commands that use the DuckDB warehouse (--db; `build`: SCOREHOUSE_DB, the file dbt
@@ -526,9 +528,10 @@ PASS_THROUGH = {"build", "run"}
 # subprocess that works under its parent's lock. These write the warehouse...
 WRITERS = {"load", "build", "run", "backfill", "validate", "demo"}
 # ... and these only read it: publish copies its marts, copy-raw its raw tables, and
-# check, summary, evaluate and crosscheck query it. They take the same exclusive lock
-# (DuckDB refuses a reader while a writer has the file open, and a writer while a reader
-# has), but only of a warehouse that exists: a missing one, they report themselves.
+# check (which records its verdict there), summary, evaluate and crosscheck query it.
+# They take the same exclusive lock (DuckDB refuses a reader while a writer has the file
+# open, and a writer while a reader has), but only of a warehouse that exists: a missing
+# one, they report themselves.
 READERS = {"check", "summary", "evaluate", "publish", "copy-raw", "crosscheck"}
 
 

@@ -275,10 +275,12 @@ def test_the_dashboard_explains_custom_rules_and_undated_signals(built, monkeypa
     from streamlit.testing.v1 import AppTest
 
     from dashboard.app import UNDATED
+    from scorehouse.checks import run_checks
     from scorehouse.publish import publish
     from tests_py.test_dashboard import APP, assert_clean, texts
 
     publication = tmp_path / "published.duckdb"
+    assert run_checks(built.db, tmp_path / "quality", project_dir=built.path).success
     publish(built.db, publication)
     monkeypatch.setenv("SCOREHOUSE_PUBLISHED_DB", str(publication))
     app = AppTest.from_file(APP, default_timeout=60)
