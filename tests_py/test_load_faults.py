@@ -16,17 +16,8 @@ from scorehouse import cli
 from scorehouse.errors import ScorehouseError
 from scorehouse.load import load
 from tests_py.conftest import write_raw
+from tests_py.test_load import ACCOUNT
 
-ACCOUNT = {
-    "account_id": "ACC-1",
-    "account_name": "Acme",
-    "domain": "acme.com",
-    "industry": "Software",
-    "employee_count": "500",
-    "annual_revenue": "1000000",
-    "country": "FR",
-    "created_at": "2025-01-01 00:00:00",
-}
 HEADER = ",".join(ACCOUNT)
 REAL_CONNECT = duckdb.connect
 
