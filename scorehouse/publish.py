@@ -39,6 +39,7 @@ BI_MARTS = (
     "score_alerts",
     "model_performance",
     "model_performance_summary",
+    "model_calibration",
     "staging_row_counts",
     "signal_catalogue",
     "rule_coverage",

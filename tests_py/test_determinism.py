@@ -14,6 +14,7 @@ MARTS = [
     "customer_health",
     "model_performance",
     "model_performance_summary",
+    "model_calibration",
     "staging_row_counts",
 ]
 

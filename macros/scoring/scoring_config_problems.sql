@@ -19,7 +19,13 @@ rules as (
     select * from {{ ref('scoring_rules_candidates') }}
     where rule_set = '{{ var("candidate_rule_set") }}'
 ),
-bands as (select * from {{ ref('grade_bands') }}),
+bands as (
+    {#- The current bands and those of the selected candidate rule set. #}
+    select 'current' as rule_set, * from {{ ref('grade_bands') }}
+    union all
+    select * from {{ ref('grade_bands_candidates') }}
+    where rule_set = '{{ var("candidate_rule_set") }}'
+),
 windows as (select * from {{ ref('decay_step_windows') }}),
 thresholds as (select * from {{ ref('qualification_thresholds') }}),
 
@@ -60,10 +66,16 @@ unknown_signals as (
 ordered_bands as (
     select
         *,
-        'model_id=' || model_id || ', dimension=' || dimension || ', grade=' || grade as row_key,
-        lead(grade) over (partition by model_id, dimension order by coalesce(min_score, -1e300)) as next_grade,
-        lead(min_score) over (partition by model_id, dimension order by coalesce(min_score, -1e300)) as next_min_score,
-        row_number() over (partition by model_id, dimension order by coalesce(min_score, -1e300) desc) as rank_from_top
+        case when rule_set = 'current' then 'grade_bands' else 'grade_bands_candidates' end as band_seed,
+        case when rule_set = 'current' then '' else 'rule_set=' || rule_set || ', ' end
+        || 'model_id=' || model_id || ', dimension=' || dimension || ', grade=' || grade as row_key,
+        lead(grade) over (partition by rule_set, model_id, dimension order by coalesce(min_score, -1e300)) as next_grade,
+        lead(min_score) over (
+            partition by rule_set, model_id, dimension order by coalesce(min_score, -1e300)
+        ) as next_min_score,
+        row_number() over (
+            partition by rule_set, model_id, dimension order by coalesce(min_score, -1e300) desc
+        ) as rank_from_top
     from bands
 ),
 
@@ -184,37 +196,38 @@ problems as (
         and ((min_value is null and max_value is null) or min_value >= max_value)
 
     union all
-    select 'grade_bands', row_key, 'min_score must be below max_score'
+    select band_seed, row_key, 'min_score must be below max_score'
     from ordered_bands
     where min_score >= max_score
 
     union all
-    select 'grade_bands', row_key,
+    select band_seed, row_key,
         'overlaps band ' || next_grade || ', which starts at ' || cast(next_min_score as {{ str }})
     from ordered_bands
     where next_grade is not null and (max_score is null or max_score > next_min_score)
 
     union all
-    select 'grade_bands', row_key,
+    select band_seed, row_key,
         'leaves a gap: it ends at ' || cast(max_score as {{ str }}) || ' but band ' || next_grade
         || ' starts at ' || cast(next_min_score as {{ str }})
     from ordered_bands
     where next_grade is not null and max_score < next_min_score
 
     union all
-    select 'grade_bands', row_key, 'the lowest band must have an empty min_score (it holds every lower score)'
+    select band_seed, row_key, 'the lowest band must have an empty min_score (it holds every lower score)'
     from ordered_bands
     where min_score is not null
         and rank_from_top = (select max(b.rank_from_top) from ordered_bands as b
-                             where b.model_id = ordered_bands.model_id and b.dimension = ordered_bands.dimension)
+                             where b.rule_set = ordered_bands.rule_set and b.model_id = ordered_bands.model_id
+                                 and b.dimension = ordered_bands.dimension)
 
     union all
-    select 'grade_bands', row_key, 'the top band must have an empty max_score (it holds every higher score)'
+    select band_seed, row_key, 'the top band must have an empty max_score (it holds every higher score)'
     from ordered_bands
     where rank_from_top = 1 and max_score is not null
 
     union all
-    select 'grade_bands', row_key,
+    select band_seed, row_key,
         'grades must run ' || case when dimension = 'fit' then 'A, B, C, D' else '1, 2, 3, 4' end
         || ' from the highest band down; this band is number ' || cast(rank_from_top as {{ str }})
     from ordered_bands
@@ -224,11 +237,14 @@ problems as (
             else cast(rank_from_top as {{ str }}) end
 
     union all
-    select 'grade_bands', 'model_id=' || model_id || ', dimension=' || dimension,
+    select
+        case when rule_set = 'current' then 'grade_bands' else 'grade_bands_candidates' end,
+        case when rule_set = 'current' then '' else 'rule_set=' || rule_set || ', ' end
+        || 'model_id=' || model_id || ', dimension=' || dimension,
         'has ' || cast(count(*) as {{ str }}) || ' bands, expected 4'
     from bands
     where dimension in ('fit', 'engagement')
-    group by model_id, dimension
+    group by rule_set, model_id, dimension
     having count(*) <> 4
 
     union all
@@ -238,7 +254,8 @@ problems as (
     where d.dimension in ('fit', 'engagement')
         and d.model_id in (select model_id from dimensions where dimension = 'fit')
         and not exists (
-            select 1 from bands as b where b.model_id = d.model_id and b.dimension = d.dimension
+            select 1 from bands as b
+            where b.rule_set = 'current' and b.model_id = d.model_id and b.dimension = d.dimension
         )
 
     union all

@@ -1,7 +1,7 @@
 {#- One row per run, model and entity the model scores: each dimension's score (the sum
     of its rules' capped points), the total (dimensions weighted by
-    `scoring_dimensions`), the fit grade, engagement level and total tier from
-    `grade_bands`, and any qualification by a rule (`qualifies_as`). -#}
+    `scoring_dimensions`), the fit grade, engagement level and total tier from the
+    run's rule set's bands (int_grade_bands), and any qualification by a rule (`qualifies_as`). -#}
 with
 
 population as (
@@ -16,8 +16,12 @@ dimensions as (
     select * from {{ ref('scoring_dimensions') }}
 ),
 
+runs as (
+    select * from {{ ref('int_scoring_runs') }}
+),
+
 bands as (
-    select * from {{ ref('grade_bands') }}
+    select * from {{ ref('int_grade_bands') }}
 ),
 
 dimension_points as (
@@ -104,10 +108,13 @@ graded as (
         coalesce(qualifications.qualifies_sql, 0) = 1 as qualifies_sql,
         qualifications.qualifying_event_at
     from totals
-    {{ join_grade_bands('totals', 'totals.fit_score', 'totals.engagement_score') }}
+    inner join runs
+        on totals.run_id = runs.run_id
+    {{ join_grade_bands('totals', 'totals.fit_score', 'totals.engagement_score', 'runs.rule_set') }}
     left join bands as total_band
         on
             totals.model_id = total_band.model_id
+            and runs.rule_set = total_band.rule_set
             and total_band.dimension = 'total'
             and {{ in_band('totals.total_score', 'total_band') }}
     left join qualifications

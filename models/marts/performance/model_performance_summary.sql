@@ -1,6 +1,9 @@
 {#- One row per rule set and model: the backtest in one line. Entities scored and
     conversions over the backtest dates, the base rate, ROC AUC of the total score
-    against the outcome (macro `roc_auc`), and for a what-if candidate how many
+    against the outcome (macro `roc_auc`), pooled and on the latest backtest date alone
+    (out of time for a candidate `scorehouse calibrate` trained on the older dates),
+    whether conversion falls from fit grade A to D and from engagement level 1 to 4, and
+    for a what-if candidate how many
     entity-dates get a different grade than under the current rules. `attribute_history`
     says whether the backtest read the attribute values known at each date: only custom
     fields dated by the CRM have a history; the other attributes are today's values,
@@ -53,6 +56,67 @@ auc as (
     {{ roc_auc('backtest', ['rule_set', 'model_id'], 'total_score', 'is_converted') | indent(4) }}
 ),
 
+latest_date as (
+    select max(as_of_date) as as_of_date from backtest
+),
+
+latest_backtest as (
+    select backtest.*
+    from backtest
+    inner join latest_date
+        on backtest.as_of_date = latest_date.as_of_date
+),
+
+latest_auc as (
+    {{ roc_auc('latest_backtest', ['rule_set', 'model_id'], 'total_score', 'is_converted') | indent(4) }}
+),
+
+band_rates as (
+    {#- Conversion per fit grade (the grade's letter) and per engagement level (its
+        digit), for models graded A1...D4. #}
+    select
+        rule_set,
+        model_id,
+        'fit' as dimension,
+        substr(grade, 1, 1) as band,
+        1.0 * count(case when is_converted then 1 end) / count(*) as conversion_rate
+    from backtest
+    where length(grade) = 2 and substr(grade, 1, 1) in ('A', 'B', 'C', 'D')
+    group by rule_set, model_id, substr(grade, 1, 1)
+
+    union all
+
+    select
+        rule_set,
+        model_id,
+        'engagement' as dimension,
+        substr(grade, 2, 1) as band,
+        1.0 * count(case when is_converted then 1 end) / count(*) as conversion_rate
+    from backtest
+    where length(grade) = 2 and substr(grade, 2, 1) in ('1', '2', '3', '4')
+    group by rule_set, model_id, substr(grade, 2, 1)
+),
+
+band_steps as (
+    select
+        *,
+        lag(conversion_rate) over (partition by rule_set, model_id, dimension order by band) as better_band_rate
+    from band_rates
+),
+
+monotone as (
+    {#- A band converting more than the band above it breaks the order. #}
+    select
+        rule_set,
+        model_id,
+        count(case when dimension = 'fit' and conversion_rate > better_band_rate then 1 end) = 0
+            as fit_grades_monotone,
+        count(case when dimension = 'engagement' and conversion_rate > better_band_rate then 1 end) = 0
+            as engagement_levels_monotone
+    from band_steps
+    group by rule_set, model_id
+),
+
 totals as (
     select
         rule_set,
@@ -90,6 +154,9 @@ final as (
         totals.conversions,
         {{ round_points('1.0 * totals.conversions / totals.entities') }} as base_rate,
         {{ round_points('auc.roc_auc') }} as roc_auc,
+        {{ round_points('latest_auc.roc_auc') }} as roc_auc_latest_date,
+        monotone.fit_grades_monotone,
+        monotone.engagement_levels_monotone,
         coalesce(grade_changes.grade_changes, 0) as grade_changes,
         case
             when attribute_history.attribute_values is null then 'not_used'
@@ -100,6 +167,10 @@ final as (
     from totals
     inner join auc
         on totals.rule_set = auc.rule_set and totals.model_id = auc.model_id
+    left join latest_auc
+        on totals.rule_set = latest_auc.rule_set and totals.model_id = latest_auc.model_id
+    left join monotone
+        on totals.rule_set = monotone.rule_set and totals.model_id = monotone.model_id
     left join grade_changes
         on totals.rule_set = grade_changes.rule_set and totals.model_id = grade_changes.model_id
     left join attribute_history

@@ -2,7 +2,9 @@
     (acquisition): account fit from firmographics, engagement rolled up from the
     account's contacts (max, sum or average of the top N, by var), buying-group coverage
     and the combined grade. For account models with a fit and an engagement dimension
-    (expansion, retention, adoption): the customer's own scores and grade. -#}
+    (expansion, retention, adoption): the customer's own scores and grade, with the
+    expected conversion: the backtest conversion of the grade (model_performance; account
+    models only, since contact models are backtested on contacts). -#}
 {%- set rollup = var('account_engagement_rollup') -%}
 {%- if rollup not in ['max', 'sum', 'top_n_avg'] -%}
     {{ exceptions.raise_compiler_error("var account_engagement_rollup must be max, sum or top_n_avg, got '" ~ rollup ~ "'") }}
@@ -52,6 +54,16 @@ bands as (
 
 account_stages as (
     select * from {{ ref('int_account_stages_dated') }}
+),
+
+grade_conversion as (
+    {#- The backtest of account models only: a contact model's grades are backtested on
+        contacts, whose conversion is not an account's. #}
+    select model_performance.*
+    from {{ ref('model_performance') }} as model_performance
+    inner join scoring_models
+        on model_performance.model_id = scoring_models.model_id
+    where model_performance.rule_set = 'current' and scoring_models.entity_type = 'account'
 ),
 
 current_run as (
@@ -271,6 +283,8 @@ final as (
         unioned.engaged_contact_count,
         unioned.mql_contact_count,
         account_stages.open_pipeline_amount,
+        grade_conversion.conversion_rate as expected_conversion_rate,
+        coalesce(grade_conversion.entities, 0) as expected_conversion_entities,
         cast(current_run.as_of_at as date) as scored_as_of
     from unioned
     cross join current_run
@@ -284,6 +298,10 @@ final as (
         on
             unioned.account_id = department_coverage.account_id
             and unioned.model_id = department_coverage.model_id
+    left join grade_conversion
+        on
+            unioned.model_id = grade_conversion.model_id
+            and unioned.fit_grade || unioned.engagement_level = grade_conversion.grade
 )
 
 select * from final

@@ -1,7 +1,8 @@
 {#- One row per contact and contact-scoring model, as of the scoring date: fit and
     engagement scores and grades, the combined grade (A1...D4), total score, lifecycle
-    status, service-level due time and the biggest reasons. Each model scores the
-    contacts of its population (acquisition: prospects created before the date). -#}
+    status, service-level due time, the biggest reasons, and the expected conversion:
+    the backtest conversion of the lead's grade (model_performance). Each model scores
+    the contacts of its population (acquisition: prospects created before the date). -#}
 with
 
 scores as (
@@ -26,6 +27,11 @@ service_levels as (
 
 account_stages as (
     select * from {{ ref('int_account_stages_dated') }}
+),
+
+grade_conversion as (
+    select * from {{ ref('model_performance') }}
+    where rule_set = 'current'
 ),
 
 current_scores as (
@@ -99,6 +105,8 @@ final as (
         qualified.total_score,
         qualified.is_mql,
         qualified.is_sql,
+        grade_conversion.conversion_rate as expected_conversion_rate,
+        coalesce(grade_conversion.entities, 0) as expected_conversion_entities,
         case
             when qualified.is_mql and service_levels.response_hours is not null
                 then {{ dbt.dateadd(
@@ -123,6 +131,10 @@ final as (
         on
             qualified.entity_id = top_reasons.contact_id
             and qualified.model_id = top_reasons.model_id
+    left join grade_conversion
+        on
+            qualified.model_id = grade_conversion.model_id
+            and qualified.grade = grade_conversion.grade
 )
 
 select * from final
