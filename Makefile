@@ -72,6 +72,8 @@ dbt-test: setup
 	SCOREHOUSE_DB=$(TEST_DB) $(BIN)/scorehouse build --as-of 2026-11-01
 	SCOREHOUSE_DB=$(TEST_DB) $(BIN)/scorehouse check --docs-dir $(TEST_DIR)/quality
 	SCOREHOUSE_DB=$(TEST_DB) $(BIN)/scorehouse summary
+	# Every model with an outcome calibrated; --dry-run: the report only, seeds untouched.
+	SCOREHOUSE_DB=$(TEST_DB) $(BIN)/scorehouse calibrate --model all --dry-run --report $(TEST_DIR)/calibration.md
 
 pytest: setup
 	$(BIN)/pytest

@@ -9,7 +9,10 @@ only lays the numbers out. Views (`?view=<key>` in the address opens one):
 - `call-today`   MQL leads due under their service level, with the top reasons;
 - `explain`      one lead's or one account's score, rule by rule, with its history;
 - `tiers`        account grades, customer value tiers and risk alerts;
-- `performance`  conversion by grade, lift curve, AUC and the what-if rule set.
+- `performance`  conversion by grade, lift curve, calibration, AUC and the what-if rule set.
+
+Where a lead's or an account's grade is shown, so is its expected conversion: the
+grade's conversion in the backtests (`expected_conversion_rate`).
 """
 
 from __future__ import annotations
@@ -128,7 +131,8 @@ def view_call_today(pub: Publication) -> None:
     chosen = st.multiselect(
         "Grades", grades, default=asked, placeholder="Every grade", key="call_grades"
     )
-    leads = everyone[everyone["lead_grade"].isin(chosen or grades)]
+    leads = everyone[everyone["lead_grade"].isin(chosen or grades)].copy()
+    leads["expected_conversion"] = data.expected_conversions(leads, "leads")
 
     overdue = leads[leads["sla_due_at"] < pd.Timestamp(today)]
     cols = st.columns(3)
@@ -150,6 +154,7 @@ def view_call_today(pub: Publication) -> None:
             "contact_id",
             "lead_grade",
             "total_score",
+            "expected_conversion",
             "sla_due_at",
             "due_in_hours",
             "lifecycle_stage",
@@ -160,6 +165,9 @@ def view_call_today(pub: Publication) -> None:
             "contact_id": "Contact",
             "lead_grade": "Grade",
             "total_score": st.column_config.NumberColumn("Score", format="%.1f"),
+            "expected_conversion": st.column_config.TextColumn(
+                "Expected conversion", help="The grade's conversion in the backtests"
+            ),
             "sla_due_at": st.column_config.DatetimeColumn("Due (UTC)", format="YYYY-MM-DD HH:mm"),
             "due_in_hours": st.column_config.NumberColumn(
                 "Due in (h)", format="%.1f", help="From the scoring time; negative: overdue"
@@ -226,6 +234,13 @@ def view_explain(pub: Publication) -> None:
         cols[1].metric("Value tier", row["value_tier"])
         cols[2].metric("ARR", money(row["arr"]))
     cols[3].metric("Rules that scored", f"{len(breakdown):,}")
+    if "expected_conversion_rate" in row:
+        expected = data.expected_conversion(
+            row["expected_conversion_rate"],
+            row["expected_conversion_entities"],
+            "leads" if entity_type == "contact" else "accounts",
+        )
+        st.markdown(f"**Expected conversion** (the grade's, in the backtests): {expected}")
     if isinstance(row.get("top_reasons"), str):
         st.markdown(f"**Top reasons:** {row['top_reasons']}")
     if isinstance(row.get("risk_reasons"), str):
@@ -393,7 +408,12 @@ def view_tiers(pub: Publication) -> None:
         st.info("No account is scored in this publication.")
         return
     grades = data.account_grades(pub, model_id)
-    by_grade = grades.groupby("account_grade", as_index=False)[["accounts", "open_pipeline"]].sum()
+    by_grade = grades.groupby("account_grade", as_index=False).agg(
+        accounts=("accounts", "sum"),
+        open_pipeline=("open_pipeline", "sum"),
+        expected_conversion_rate=("expected_conversion_rate", "first"),
+        expected_conversion_entities=("expected_conversion_entities", "first"),
+    )
     left, right = st.columns([3, 2])
     left.altair_chart(
         alt.Chart(grades)
@@ -408,14 +428,18 @@ def view_tiers(pub: Publication) -> None:
         width="stretch",
     )
     by_grade["open_pipeline"] = by_grade["open_pipeline"].map(money)
+    by_grade["expected_conversion"] = data.expected_conversions(by_grade, "accounts")
     right.table(
-        by_grade.rename(
+        by_grade[["account_grade", "accounts", "open_pipeline", "expected_conversion"]]
+        .rename(
             columns={
                 "account_grade": "Grade",
                 "accounts": "Accounts",
                 "open_pipeline": "Open pipeline",
+                "expected_conversion": "Expected conversion",
             }
-        ).set_index("Grade")
+        )
+        .set_index("Grade")
     )
 
 
@@ -481,6 +505,61 @@ def view_performance(pub: Publication) -> None:
     st.altair_chart(
         (diagonal.encode(x="x:Q", y="y:Q") + curve).properties(height=320), width="stretch"
     )
+
+    st.subheader("Calibration")
+    calibration = data.calibration(pub, model_id).dropna(
+        subset=["predicted_conversion_rate", "observed_conversion_rate"]
+    )
+    if calibration.empty:
+        st.info("No calibration: it needs a grade seen on two backtest dates or more.")
+    else:
+        st.caption(
+            "Each point is a grade: its conversion on the earlier backtest dates, the "
+            "expected conversion the scores show (x), against its conversion on the latest, "
+            f"{calibration['latest_backtest_date'].max():%Y-%m-%d}, which those dates never "
+            "saw (y); on the diagonal, the expected conversion held."
+        )
+        x = alt.X(
+            "predicted_conversion_rate:Q",
+            title="Predicted: conversion on the earlier dates",
+            axis=alt.Axis(format="%"),
+        )
+        y = alt.Y(
+            "observed_conversion_rate:Q",
+            title="Observed: conversion on the latest date",
+            axis=alt.Axis(format="%"),
+        )
+        rates = ["predicted_conversion_rate", "observed_conversion_rate"]
+        top = calibration[rates].max().max()
+        diagonal = alt.Chart(pd.DataFrame({rate: [0.0, top] for rate in rates})).mark_line(
+            strokeDash=[4, 4], color="gray"
+        )
+        points = (
+            alt.Chart(calibration)
+            .mark_circle(opacity=0.7)
+            .encode(
+                x=x,
+                y=y,
+                color=alt.Color("rule_set:N", title="Rule set"),
+                size=alt.Size(
+                    "observed_entities:Q",
+                    title="Entities, latest date",
+                    scale=alt.Scale(range=[30, 600]),
+                ),
+                tooltip=[
+                    "rule_set",
+                    "grade",
+                    "predicted_from_entities",
+                    "predicted_conversion_rate",
+                    "observed_entities",
+                    "observed_conversions",
+                    "observed_conversion_rate",
+                ],
+            )
+        )
+        st.altair_chart(
+            (diagonal.encode(x=x, y=y) + points).properties(height=320), width="stretch"
+        )
 
     st.subheader("What-if: current rules against the candidate")
     shown = summary.copy()

@@ -192,7 +192,8 @@ def leads_due(
     pub.require(["lead_scores"])
     sql = (
         "select contact_id, account_id, lead_grade, total_score, lifecycle_stage, is_sql, "
-        "sla_due_at, top_reasons from lead_scores "
+        "sla_due_at, top_reasons, expected_conversion_rate, expected_conversion_entities "
+        "from lead_scores "
         "where model_id = ? and is_mql and sla_due_at is not null"
     )
     params: list[object] = [model_id]
@@ -226,6 +227,28 @@ def due_reasons(
         "and capped_points > 0 group by all order by points desc, rule_description limit ?",
         [model_id, *contact_ids, limit],
     )[columns]
+
+
+# Expected conversion -----------------------------------------------------------------
+
+
+def expected_conversion(rate: float | None, entities: int | None, noun: str) -> str:
+    """A grade's expected conversion (its conversion in the backtests) as the pages show
+    it: `12.1% (of 4,460 backtest leads)`, or `no backtest` when the grade had none."""
+    if rate is None or pd.isna(rate):
+        return "no backtest"
+    return f"{rate:.1%} (of {int(entities or 0):,} backtest {noun})"
+
+
+def expected_conversions(rows: pd.DataFrame, noun: str) -> list[str]:
+    """`expected_conversion` for each row of `rows` (`expected_conversion_rate` and
+    `expected_conversion_entities` columns)."""
+    return [
+        expected_conversion(rate, entities, noun)
+        for rate, entities in zip(
+            rows["expected_conversion_rate"], rows["expected_conversion_entities"], strict=True
+        )
+    ]
 
 
 # One score explained -----------------------------------------------------------------
@@ -396,11 +419,15 @@ def alert_counts(pub: Publication) -> pd.DataFrame:
 
 
 def account_grades(pub: Publication, model_id: str) -> pd.DataFrame:
-    """Accounts per grade and stage under a model, with their open pipeline."""
+    """Accounts per grade and stage under a model, with their open pipeline and the
+    grade's expected conversion."""
     pub.require(["account_scores"])
     return pub.query(
         "select account_grade, account_stage, count(*) as accounts, "
-        "sum(open_pipeline_amount) as open_pipeline from account_scores where model_id = ? "
+        "sum(open_pipeline_amount) as open_pipeline, "
+        "any_value(expected_conversion_rate) as expected_conversion_rate, "
+        "any_value(expected_conversion_entities) as expected_conversion_entities "
+        "from account_scores where model_id = ? "
         "group by account_grade, account_stage order by account_grade, account_stage",
         [model_id],
     )
@@ -432,6 +459,19 @@ def performance_by_grade(pub: Publication, model_id: str) -> pd.DataFrame:
     return pub.query(
         "select rule_set, grade, entities, conversions, conversion_rate, lift, "
         "share_of_conversions from model_performance where model_id = ? "
+        "order by rule_set <> 'current', rule_set, grade",
+        [model_id],
+    )
+
+
+def calibration(pub: Publication, model_id: str) -> pd.DataFrame:
+    """Per rule set and grade: its conversion on the earlier backtest dates (predicted)
+    against its conversion on the latest one, which those dates never saw (observed)."""
+    pub.require(["model_calibration"])
+    return pub.query(
+        "select rule_set, grade, latest_backtest_date, predicted_from_entities, "
+        "predicted_conversion_rate, observed_entities, observed_conversions, "
+        "observed_conversion_rate from model_calibration where model_id = ? "
         "order by rule_set <> 'current', rule_set, grade",
         [model_id],
     )

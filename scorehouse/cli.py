@@ -14,6 +14,8 @@ scorehouse check                       # Great Expectations checks on the marts,
 scorehouse publish                     # copy the BI marts to the read-only file
 scorehouse summary                     # rows staged / quarantined per table and reason
 scorehouse evaluate                    # demo only: grades and AUC against the hidden truth
+scorehouse calibrate --model all       # learn rule points and grade bands from outcomes
+scorehouse adopt NAME                  # make a candidate rule set the current rules
 
 The commands that use the DuckDB warehouse run one at a time: each holds the warehouse's
 lock (scorehouse/lock.py) until it ends, and refuses to start while another holds it,
@@ -328,6 +330,48 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from scorehouse.calibrate import calibrate
+
+    name = args.name or (
+        "calibrated" if args.models == ["all"] else "calibrated_" + "_".join(args.models)
+    )
+    results, report = calibrate(
+        args.models,
+        db=Path(args.db),
+        as_of=args.as_of,
+        name=name,
+        seed=args.seed,
+        project_dir=Path(args.project_dir),
+        report=Path(args.report) if args.report else None,
+        write=not args.dry_run,
+        wait=args.wait,
+    )
+    for r in results:
+        current, candidate = r.auc["current"]["out_of_time"], r.auc[name]["out_of_time"]
+        shown = (
+            f"{current:.3f} -> {candidate:.3f}"
+            if current is not None and candidate is not None
+            else "n/a (one class only on the newest date)"
+        )
+        kept = sum(1 for rule in r.rules if float(rule["points"]) != 0)
+        print(f"{r.model_id}: out-of-time AUC {shown}; {kept} rules score")
+    where = "not written (--dry-run)" if args.dry_run else "in seeds/scoring/*_candidates.csv"
+    print(f"candidate rule set {name}: {where}; report {report}")
+    return 0
+
+
+def cmd_adopt(args: argparse.Namespace) -> int:
+    from scorehouse.calibrate import adopt
+
+    row = adopt(args.name, project_dir=Path(args.project_dir))
+    print(
+        f"rule-set version {row['version']} ({row['config_hash']}): {args.name} is now the "
+        f"current rules of {row['models']}; {row['summary']}. Rebuild to score with them."
+    )
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from scorehouse.dbt import run_dbt
     from scorehouse.generate import generate
@@ -495,6 +539,43 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--db", default=str(default_db()))
     ev.add_argument("--truth-dir", default=str(PROJECT_DIR / "data" / "truth"))
     ev.set_defaults(func=cmd_evaluate)
+
+    cb = sub.add_parser(
+        "calibrate",
+        help="learn rule points and grade bands from the backtest outcomes, as a candidate "
+        "rule set with a report (docs/calibration.md)",
+    )
+    cb.add_argument(
+        "--model",
+        dest="models",
+        action="append",
+        required=True,
+        help="a model with an outcome (repeat for several), or all",
+    )
+    cb.add_argument("--name", help="candidate rule set to write (default: calibrated_<models>)")
+    cb.add_argument("--as-of", type=_as_of, help="scoring date (default: the warehouse's)")
+    cb.add_argument("--seed", type=int, default=0, help="random seed of the fit")
+    cb.add_argument("--report", help="report path (default: data/reports/calibration-<name>.md)")
+    cb.add_argument("--dry-run", action="store_true", help="write the report only, not the seeds")
+    cb.add_argument("--db", default=str(default_db()))
+    cb.add_argument("--project-dir", default=str(PROJECT_DIR))
+    cb.add_argument(
+        "--wait",
+        type=_seconds,
+        nargs="?",
+        const=math.inf,
+        default=None,
+        metavar="SECONDS",
+        help="wait for the warehouse's lock to copy it",
+    )
+    cb.set_defaults(func=cmd_calibrate)
+
+    ad = sub.add_parser(
+        "adopt", help="make a candidate rule set the current rules (its changelog row too)"
+    )
+    ad.add_argument("name", help="the candidate rule set, e.g. calibrated_acquisition")
+    ad.add_argument("--project-dir", default=str(PROJECT_DIR))
+    ad.set_defaults(func=cmd_adopt)
 
     dm = sub.add_parser("demo", help="generate, load, build and summarise the demo")
     dm.add_argument("--out", default=str(PROJECT_DIR / "data"))

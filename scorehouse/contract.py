@@ -7,12 +7,38 @@ must have the column (`meta.required`).
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+# The files and folders a copy of the dbt project needs to build (not its data).
+PROJECT_PARTS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models",
+    "macros",
+    "seeds",
+    "tests",
+    "analyses",
+)
+
+
+def copy_project(destination: Path, source: Path = PROJECT_DIR) -> Path:
+    """Copy the dbt project's parts (PROJECT_PARTS, without dbt's target folders) into
+    `destination`, for a build that must not touch the project itself."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(
+                source / part, destination / part, ignore=shutil.ignore_patterns("target")
+            )
+        elif (source / part).exists():
+            shutil.copy(source / part, destination / part)
+    return destination
+
 
 # Columns the loader adds to every raw table.
 LINEAGE_COLUMNS = ("_loaded_at", "_source_file", "_source_row", "_load_id")

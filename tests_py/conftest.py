@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -14,18 +13,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from scorehouse.contract import PROJECT_DIR, load_contract
+from scorehouse.contract import copy_project as copy_project_parts
+from scorehouse.contract import load_contract
 from scorehouse.load import load
 
-PROJECT_PARTS = [
-    "dbt_project.yml",
-    "profiles.yml",
-    "models",
-    "macros",
-    "seeds",
-    "tests",
-    "analyses",
-]
 DBT = str(Path(sys.executable).parent / "dbt")
 
 # Test data is loaded with fixed, old load times: stale sources only warn, as in the demo.
@@ -97,13 +88,7 @@ class Project:
 
 
 def copy_project(destination: Path) -> Project:
-    destination.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        source = PROJECT_DIR / part
-        if source.is_dir():
-            shutil.copytree(source, destination / part, ignore=shutil.ignore_patterns("target"))
-        elif source.exists():
-            shutil.copy(source, destination / part)
+    copy_project_parts(destination)
     return Project(destination, destination / "warehouse.duckdb")
 
 

@@ -136,10 +136,14 @@ def checker(tmp_path_factory):
     con.close()
 
 
-def problems_after(checker, statement: str, params: list | None = None) -> list[tuple]:
+def problems_after(
+    checker, statement: str, params: list | None = None, setup: str = ""
+) -> list[tuple]:
     con, query, _ = checker
     con.execute("begin")
     try:
+        if setup:
+            con.execute(setup)
         con.execute(statement, params or [])
         return con.execute(query).fetchall()
     finally:
@@ -153,12 +157,21 @@ def test_the_shipped_configuration_has_no_problem(checker):
 
 @pytest.mark.parametrize(("seed", "column", "value"), CASES, ids=lambda v: str(v))
 def test_an_invalid_seed_value_is_refused_naming_seed_and_column(checker, seed, column, value):
-    where = "rule_set = 'pricing_focus'" if seed == "scoring_rules_candidates" else "true"
+    candidate = seed in ("scoring_rules_candidates", "grade_bands_candidates")
+    where = "rule_set = 'pricing_focus'" if candidate else "true"
+    # The shipped candidate bands are empty: the selected candidate gets the current ones.
+    setup = (
+        "insert into config.grade_bands_candidates "
+        "select 'pricing_focus', * from config.grade_bands"
+        if seed == "grade_bands_candidates"
+        else ""
+    )
     found = problems_after(
         checker,
         f"update config.{seed} set {column} = ? where rowid = "
         f"(select min(rowid) from config.{seed} where {where})",
         [value],
+        setup,
     )
     assert any(row[0] == seed and column in row[2] for row in found), found
 

@@ -96,6 +96,13 @@ def test_call_today_lists_the_leads_due_with_their_reasons(monkeypatch, publicat
     assert metric(app, "Leads to call") == f"{len(due):,}"
     assert f"Most urgent: **{due[0][0]}**" in texts(app)
     assert listed["top_reasons"].notna().all()
+    rate, entities = query(
+        publication,
+        "select expected_conversion_rate, expected_conversion_entities from lead_scores "
+        "where model_id = 'acquisition' and contact_id = ?",
+        [due[0][0]],
+    )[0]
+    assert listed["expected_conversion"].iloc[0] == f"{rate:.1%} (of {entities:,} backtest leads)"
     reasons = app.table[0].value
     assert len(reasons) > 0 and (reasons["Points"].str.replace(",", "").astype(float) > 0).all()
 
@@ -130,13 +137,15 @@ def test_explain_a_lead_rule_by_rule_with_its_history(monkeypatch, publication):
     app = run_app(monkeypatch, publication, "explain")
     assert_clean(app)
     # By default the highest-scoring lead.
-    contact, grade, total, fit, engagement = query(
+    contact, grade, total, fit, engagement, rate, entities = query(
         publication,
-        "select contact_id, lead_grade, total_score, fit_score, engagement_score "
+        "select contact_id, lead_grade, total_score, fit_score, engagement_score, "
+        "expected_conversion_rate, expected_conversion_entities "
         "from lead_scores where model_id = 'acquisition' "
         "order by total_score desc, contact_id limit 1",
     )[0]
     assert f"{contact}: {grade}, total score {total:.1f}" in texts(app)
+    assert f"{rate:.1%} (of {entities:,} backtest leads)" in texts(app)
     rules = query(
         publication,
         "select rule_id from lead_score_breakdown where contact_id = ? and model_id = ?",
@@ -165,6 +174,7 @@ def test_explain_an_account_and_a_customer(monkeypatch, publication):
         "order by total_score desc, account_id limit 1",
     )[0]
     assert f"{account}: " in texts(app) and f"total score {total:.1f}" in texts(app)
+    assert "**Expected conversion** (the grade's, in the backtests): no backtest" in texts(app)
     assert (
         len(app.table[0].value)
         == query(
@@ -215,6 +225,23 @@ def test_tiers_and_risk_alerts(monkeypatch, publication):
         )
     }
     assert risks["risk_reasons"].notna().all()
+    # Account grades under the contact model: no account backtest behind them.
+    grades = app.table[1].value
+    assert set(grades["Expected conversion"]) == {"no backtest"}
+
+    app.selectbox(key="tiers_model").set_value("expansion").run()
+    assert_clean(app)
+    expected = query(
+        publication,
+        "select distinct account_grade, expected_conversion_rate, expected_conversion_entities "
+        "from account_scores where model_id = 'expansion' and expected_conversion_rate is not null",
+    )
+    assert expected
+    grades = app.table[1].value
+    for grade, rate, entities in expected:
+        assert grades.loc[grade, "Expected conversion"] == (
+            f"{rate:.1%} (of {entities:,} backtest accounts)"
+        )
 
 
 def test_score_alerts_come_most_actionable_first(monkeypatch, publication, tmp_path):
@@ -269,7 +296,12 @@ def test_model_performance_shows_auc_lift_and_the_what_if(monkeypatch, publicati
     assert {grade: comparison.loc[grade, "current"] for grade in rates} == {
         grade: f"{rate:.1%}" for grade, rate in rates.items()
     }
-    assert len(app.get("vega_lite_chart")) == 2  # conversion by grade, lift curve
+    assert len(app.get("vega_lite_chart")) == 3  # conversion by grade, lift, calibration
+    (latest,) = query(
+        publication,
+        "select max(latest_backtest_date) from model_calibration where model_id = 'acquisition'",
+    )[0]
+    assert f"latest, {latest:%Y-%m-%d}, which those dates never saw" in texts(app)
 
 
 # The data module ---------------------------------------------------------------------
@@ -288,6 +320,36 @@ def test_the_gains_curve_climbs_from_the_best_grade():
     assert list(curve["grade"]) == ["", "A1", "B1", "D4"]
     assert list(curve["share_of_entities"]) == [0.0, 0.1, 0.4, 1.0]
     assert list(curve["share_of_conversions"]) == [0.0, 0.5, 0.8, 1.0]
+
+
+def test_calibration_has_both_rule_sets_per_grade(publication):
+    with published.open_publication(publication) as pub:
+        calibration = published.calibration(pub, "acquisition")
+    expected = query(
+        publication,
+        "select rule_set, grade, predicted_conversion_rate, observed_conversion_rate "
+        "from model_calibration where model_id = 'acquisition'",
+    )
+    assert len(calibration) == len(expected) > 0
+    assert set(calibration["rule_set"]) == {"current", "pricing_focus"}
+    assert calibration["rule_set"].iloc[0] == "current"
+    rates = calibration[["predicted_conversion_rate", "observed_conversion_rate"]]
+    assert rates.stack().between(0, 1).all()
+
+
+def test_expected_conversion_text():
+    assert published.expected_conversion(0.121, 4460, "leads") == (
+        "12.1% (of 4,460 backtest leads)"
+    )
+    assert published.expected_conversion(None, 0, "leads") == "no backtest"
+    assert published.expected_conversion(float("nan"), 0, "accounts") == "no backtest"
+    rows = pd.DataFrame(
+        {"expected_conversion_rate": [0.5, None], "expected_conversion_entities": [2, 0]}
+    )
+    assert published.expected_conversions(rows, "accounts") == [
+        "50.0% (of 2 backtest accounts)",
+        "no backtest",
+    ]
 
 
 def test_the_dashboard_opens_the_publication_read_only(publication):
@@ -319,6 +381,17 @@ def test_a_missing_table_is_named(monkeypatch, publication, tmp_path):
     assert "has no table customer_health" in app.error[0].value
     # The other views still work.
     assert_clean(run_app(monkeypatch, broken, "matrix"))
+
+
+def test_a_publication_without_calibration_says_publish_again(monkeypatch, publication, tmp_path):
+    older = tmp_path / "older.duckdb"
+    shutil.copy(publication, older)
+    con = duckdb.connect(str(older))
+    con.execute("drop table model_calibration")
+    con.close()
+    app = run_app(monkeypatch, older, "performance")
+    assert not app.exception
+    assert "has no table model_calibration" in app.error[0].value
 
 
 def test_the_build_warehouse_is_refused(monkeypatch, tmp_path):

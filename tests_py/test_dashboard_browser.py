@@ -198,9 +198,10 @@ def test_call_today(page, server, publication):
 
 
 def test_explain(page, server, publication):
-    contact, grade, total = query(
+    contact, grade, total, rate, entities = query(
         publication,
-        "select contact_id, lead_grade, total_score from lead_scores "
+        "select contact_id, lead_grade, total_score, expected_conversion_rate, "
+        "expected_conversion_entities from lead_scores "
         "where model_id = 'acquisition' order by total_score desc, contact_id limit 1",
     )[0]
     (rule,) = query(
@@ -211,6 +212,7 @@ def test_explain(page, server, publication):
     )[0]
     open_view(page, server, "explain", tables=1, charts=2)
     expect(page.get_by_text(f"{contact}: {grade}, total score {total:.1f}")).to_be_visible()
+    expect(page.get_by_text(f"{rate:.1%} (of {entities:,} backtest leads)")).to_be_visible()
     expect(page.locator("[data-testid=stTable]")).to_contain_text(rule)
     expect(page.get_by_text("History", exact=True)).to_be_visible()
     screenshot(page, "explain")
@@ -234,7 +236,8 @@ def test_performance(page, server, publication):
         "select roc_auc from model_performance_summary "
         "where model_id = 'acquisition' and rule_set = 'current'",
     )[0]
-    open_view(page, server, "performance", tables=2, charts=2)
+    open_view(page, server, "performance", tables=2, charts=3)
     expect(metric(page, "AUC, current")).to_have_text(f"{auc:.3f}")
+    expect(page.get_by_text("Calibration", exact=True)).to_be_visible()
     expect(page.get_by_text("What-if: current rules against the candidate")).to_be_visible()
     screenshot(page, "performance")

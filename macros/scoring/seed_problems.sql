@@ -31,7 +31,10 @@
             {%- endfor -%}
         {%- endif -%}
         {%- for column_name, column in node.columns.items() -%}
-            {%- do columns.update({column_name: column.meta.get('check', {})}) -%}
+            {#- A column documented without a check keeps the one it inherits (checked_as). #}
+            {%- if column.meta.get('check') or column_name not in columns -%}
+                {%- do columns.update({column_name: column.meta.get('check', {})}) -%}
+            {%- endif -%}
         {%- endfor -%}
         {%- set key_parts = [] -%}
         {%- for key in settings.get('key', []) -%}

@@ -8,6 +8,7 @@
 -- depends_on: {{ ref('scoring_dimensions') }}
 -- depends_on: {{ ref('grade_bands') }}
 -- depends_on: {{ ref('grade_bands_candidates') }}
+-- depends_on: {{ ref('rule_set_versions') }}
 -- depends_on: {{ ref('decay_step_windows') }}
 -- depends_on: {{ ref('qualification_thresholds') }}
 -- depends_on: {{ ref('signals') }}

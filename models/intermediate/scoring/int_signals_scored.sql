@@ -28,14 +28,6 @@ step_windows as (
     select * from {{ ref('decay_step_windows') }}
 ),
 
-contacts as (
-    select * from {{ ref('int_contacts_enriched') }}
-),
-
-engagement_signals as (
-    select * from {{ ref('int_engagement_signals_unioned') }}
-),
-
 fit_signals as (
     select * from {{ ref('int_fit_signals_unpivoted') }}
 ),
@@ -56,34 +48,8 @@ rule_matches as (
     where not {{ scored_in_one_pass('rules') }}
 ),
 
-activity_days as (
-    {#- A contact's activity per day, for its inactivity: a few rows per day, not one
-        per page. #}
-    select
-        entity_id as contact_id,
-        activity_date,
-        known_from,
-        max(last_occurred_at) as last_occurred_at
-    from engagement_signals
-    where entity_type = 'contact' and {{ in_list('signal', var('activity_signals')) }}
-    group by entity_id, activity_date, known_from
-),
-
-last_activity as (
-    select
-        runs.run_id,
-        contacts.contact_id,
-        coalesce(max(activity_days.last_occurred_at), contacts.created_at) as last_active_at,
-        runs.as_of_at
-    from contacts
-    inner join runs
-        on contacts.created_at < runs.as_of_at
-    left join activity_days
-        on
-            contacts.contact_id = activity_days.contact_id
-            and runs.as_of_at > activity_days.last_occurred_at
-            and runs.as_of_at > activity_days.known_from
-    group by runs.run_id, contacts.contact_id, contacts.created_at, runs.as_of_at
+contact_metrics as (
+    select * from {{ ref('int_contact_metrics_dated') }}
 ),
 
 inactivity as (
@@ -93,13 +59,30 @@ inactivity as (
         contact_id as entity_id,
         'days_inactive' as signal,
         cast(null as {{ dbt.type_string() }}) as signal_text,
-        {{ age_in_days('last_active_at', 'as_of_at') }} as signal_number,
+        days_inactive as signal_number,
         'inactivity' as signal_key,
         cast(last_active_at as date) as activity_date,
         1 as event_count,
         last_active_at as first_occurred_at,
         last_active_at as last_occurred_at
-    from last_activity
+    from contact_metrics
+),
+
+account_activity as (
+    select
+        run_id,
+        'contact' as entity_type,
+        contact_id as entity_id,
+        'account_active_days' as signal,
+        cast(null as {{ dbt.type_string() }}) as signal_text,
+        account_active_days as signal_number,
+        'account_active_days' as signal_key,
+        cast(null as date) as activity_date,
+        1 as event_count,
+        cast(null as {{ dbt.type_timestamp() }}) as first_occurred_at,
+        cast(null as {{ dbt.type_timestamp() }}) as last_occurred_at
+    from contact_metrics
+    where account_active_days is not null
 ),
 
 {%- set metrics = [
@@ -131,6 +114,8 @@ metric_signals as (
 
 run_signals as (
     select * from inactivity
+    union all
+    select * from account_activity
     union all
     select * from metric_signals
 ),

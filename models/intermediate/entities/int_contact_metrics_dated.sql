@@ -1,0 +1,89 @@
+{#- Contact metrics per run and contact, from data known before the run's date:
+    - `days_inactive`: fractional days since the contact's last activity (the signals of
+      var `activity_signals`), or since it was created if there was none;
+    - `account_active_days`: the days, among the `metric_recent_days` before the date, on
+      which the contact's account was active (page views of any of its people: the
+      buying group's interest); null for a contact without an account.
+    They become numeric signals that rules match with `between`. -#}
+{%- set recent = var('metric_recent_days') | int %}
+
+with
+
+runs as (
+    select * from {{ ref('int_scoring_runs') }}
+),
+
+contacts as (
+    select * from {{ ref('int_contacts_enriched') }}
+),
+
+engagement_signals as (
+    select * from {{ ref('int_engagement_signals_unioned') }}
+),
+
+activity_days as (
+    {#- Activity per entity and day: a few rows per day, not one per page. #}
+    select
+        entity_type,
+        entity_id,
+        activity_date,
+        known_from,
+        max(last_occurred_at) as last_occurred_at
+    from engagement_signals
+    where {{ in_list('signal', var('activity_signals')) }}
+    group by entity_type, entity_id, activity_date, known_from
+),
+
+last_activity as (
+    select
+        runs.run_id,
+        contacts.contact_id,
+        contacts.account_id,
+        coalesce(max(activity_days.last_occurred_at), contacts.created_at) as last_active_at,
+        runs.as_of_at
+    from contacts
+    inner join runs
+        on contacts.created_at < runs.as_of_at
+    left join activity_days
+        on
+            activity_days.entity_type = 'contact'
+            and contacts.contact_id = activity_days.entity_id
+            and runs.as_of_at > activity_days.last_occurred_at
+            and runs.as_of_at > activity_days.known_from
+    group by runs.run_id, contacts.contact_id, contacts.account_id, contacts.created_at, runs.as_of_at
+),
+
+account_activity as (
+    select
+        last_activity.run_id,
+        last_activity.contact_id,
+        count(distinct activity_days.activity_date) as account_active_days
+    from last_activity
+    inner join activity_days
+        on
+            activity_days.entity_type = 'account'
+            and last_activity.account_id = activity_days.entity_id
+            and activity_days.activity_date < cast(last_activity.as_of_at as date)
+            and activity_days.activity_date >= cast({{ dbt.dateadd('day', -recent, 'last_activity.as_of_at') }} as date)
+            and last_activity.as_of_at > activity_days.known_from
+    group by last_activity.run_id, last_activity.contact_id
+),
+
+final as (
+    select
+        last_activity.run_id,
+        last_activity.contact_id,
+        last_activity.last_active_at,
+        {{ age_in_days('last_activity.last_active_at', 'last_activity.as_of_at') }} as days_inactive,
+        case
+            when last_activity.account_id is not null
+                then cast(coalesce(account_activity.account_active_days, 0) as {{ type_double() }})
+        end as account_active_days
+    from last_activity
+    left join account_activity
+        on
+            last_activity.run_id = account_activity.run_id
+            and last_activity.contact_id = account_activity.contact_id
+)
+
+select * from final
