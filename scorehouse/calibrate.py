@@ -320,9 +320,10 @@ def probe_rules(model_id: str, config: Config, con, settings: Settings) -> list[
         )
     # Attribute values (numbers): steps at the `numeric_bins` quantiles of each attribute.
     cuts = [k / settings.numeric_bins for k in range(1, settings.numeric_bins)]
-    for level, signal, edges in con.execute(
+    for level, signal, edges, entities in con.execute(
         f"""
-        select entity_type, signal, list_distinct(quantile_disc(signal_number, {cuts}))
+        select entity_type, signal, list_distinct(quantile_disc(signal_number, {cuts})),
+            count(distinct entity_id)
         from intermediate.int_fit_signals_unpivoted
         where signal_number is not null
         group by entity_type, signal
@@ -331,15 +332,16 @@ def probe_rules(model_id: str, config: Config, con, settings: Settings) -> list[
         """,
         [support],
     ).fetchall():
-        add_thresholds(signal, "fit", level, edges)
+        add_thresholds(signal, "fit", level, _thin(edges, entities, support))
     # Metrics (numbers dated per run): steps at their quantiles over the backtest dates, in
     # the dimension of the current rules that read the metric, else engagement.
     for signal in metrics:
         level = signal["entity_type"]
         table, key = METRIC_TABLES[level]
-        edges = con.execute(
+        edges, entities = con.execute(
             f"""
-            select list_distinct(quantile_disc(metrics.{signal["signal"]}, {cuts}))
+            select list_distinct(quantile_disc(metrics.{signal["signal"]}, {cuts})),
+                count(distinct metrics.{key})
             from intermediate.{table} as metrics
             inner join intermediate.int_scoring_runs as runs on metrics.run_id = runs.run_id
             where runs.run_type <> 'current' and metrics.{signal["signal"]} is not null
@@ -349,7 +351,7 @@ def probe_rules(model_id: str, config: Config, con, settings: Settings) -> list[
         ).fetchone()
         reading = [r["dimension"] for r in own if r["signal"] == signal["signal"]]
         dimension = reading[0] if reading else "engagement"
-        add_thresholds(signal["signal"], dimension, level, edges[0] if edges and edges[0] else [])
+        add_thresholds(signal["signal"], dimension, level, _thin(edges or [], entities, support))
     # Behaviours: each behaviour signal, and its most common values.
     half_life = settings.half_life_days
     for level, signal, value in con.execute(
@@ -392,6 +394,18 @@ def probe_rules(model_id: str, config: Config, con, settings: Settings) -> list[
         seen[base] = seen.get(base, 0) + 1
         probe["rule_id"] = base if seen[base] == 1 else f"{base}_{seen[base]}"
     return probes
+
+
+def _thin(edges: list[float], entities: int, min_support: int) -> list[float]:
+    """At most one step per `min_support` distinct entities: with few accounts, fine
+    steps of a number would tell the accounts apart rather than what converts."""
+    edges = sorted(edges)
+    steps = max(0, entities // max(min_support, 1) - 1)
+    if steps == 0:
+        return []
+    if len(edges) <= steps:
+        return edges
+    return [edges[round(i * (len(edges) - 1) / max(steps - 1, 1))] for i in range(steps)]
 
 
 def _slug(text: object) -> str:
@@ -632,8 +646,22 @@ def suggest_bands(
 # --- the engine runs --------------------------------------------------------------------
 
 
+# What the scratch builds rebuild: the backtests and what leads to them from the scoring
+# runs (vars `backtest_count`, `as_of_date`) and from the candidate seeds. Staging and
+# the event aggregates are the copied warehouse's, already built.
+BACKTESTS = "+int_backtest_outcomes_joined"
+RESCORE = [
+    "scoring_rules_candidates",
+    "grade_bands_candidates",
+    f"int_scoring_runs+,{BACKTESTS}",
+    f"scoring_rules_candidates+,{BACKTESTS}",
+    f"grade_bands_candidates+,{BACKTESTS}",
+]
+REGRADE = ["grade_bands_candidates", f"grade_bands_candidates+,{BACKTESTS}"]
+
+
 def _build(
-    work: Path, work_db: Path, as_of: str, settings: Settings, rule_set: str, select: str
+    work: Path, work_db: Path, as_of: str, settings: Settings, rule_set: str, select: list[str]
 ) -> None:
     from scorehouse.dbt import run_dbt
 
@@ -642,7 +670,7 @@ def _build(
             "build",
             "--quiet",
             "--select",
-            select,
+            *select,
             "--exclude",
             "resource_type:test",
             "resource_type:unit_test",
@@ -924,6 +952,19 @@ def calibrate(
         with warehouse_lock(Path(db), "scorehouse calibrate (copying the warehouse)", wait=wait):
             shutil.copy(db, work_db)
         with duckdb.connect(str(work_db), read_only=True) as con:
+            built = {
+                row[0]
+                for row in con.execute(
+                    "select table_name from information_schema.tables "
+                    "where table_schema = 'intermediate'"
+                ).fetchall()
+            }
+            missing = sorted({"int_scoring_runs", "int_fit_signals_unpivoted"} - built)
+            if missing:
+                raise ScorehouseError(
+                    f"the warehouse {db} has not been built ({', '.join(missing)} missing): "
+                    "run scorehouse build first"
+                )
             if as_of is None:
                 as_of = str(
                     con.execute(
@@ -935,7 +976,7 @@ def calibrate(
             probes = [p for m in model_ids for p in probe_rules(m, config, con, settings)]
         write_seed(work / candidates_seed, RULE_COLUMNS, other_rules + probes)
         write_seed(work / bands_seed, BAND_COLUMNS, other_bands)
-        _build(work, work_db, as_of, settings, PROBE_SET, "+int_backtest_outcomes_joined")
+        _build(work, work_db, as_of, settings, PROBE_SET, RESCORE)
 
         # 2. The fit, model by model, on every date but the newest.
         by_id = {(p["model_id"], p["rule_id"]): p for p in probes}
@@ -945,14 +986,13 @@ def calibrate(
 
         # 3. The candidate scored by the engine; its grade bands from its training scores.
         write_seed(work / candidates_seed, RULE_COLUMNS, other_rules + candidate_rules)
-        _build(work, work_db, as_of, settings, name, "+int_backtest_outcomes_joined")
+        _build(work, work_db, as_of, settings, name, RESCORE)
         with duckdb.connect(str(work_db), read_only=True) as con:
             for result in results:
                 _suggest_model_bands(con, result, name, config, settings)
         candidate_bands = [band for r in results for band in r.bands]
         write_seed(work / bands_seed, BAND_COLUMNS, other_bands + candidate_bands)
-        regrade = "grade_bands_candidates+,+int_backtest_outcomes_joined"
-        _build(work, work_db, as_of, settings, name, regrade)
+        _build(work, work_db, as_of, settings, name, REGRADE)
 
         # 4. Current against candidate, in time and out of time, by grade, by volume.
         with duckdb.connect(str(work_db), read_only=True) as con:

@@ -121,6 +121,10 @@ def test_a_model_without_an_outcome_or_unknown_is_refused(tmp_path):
             cal.calibrate(models, db=project.db, as_of=None, name="x", project_dir=project.path)
     with pytest.raises(ScorehouseError, match="--name"):
         cal.calibrate(["all"], db=project.db, as_of=None, name="Bad name", project_dir=project.path)
+    project.db.unlink()
+    project.load(write_raw(tmp_path / "raw", {}))
+    with pytest.raises(ScorehouseError, match="has not been built"):
+        cal.calibrate(["all"], db=project.db, as_of=None, name="x", project_dir=project.path)
 
 
 # --- calibrate on a real build, and no leakage ------------------------------------------
