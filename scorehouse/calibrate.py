@@ -646,9 +646,9 @@ def suggest_bands(
 # --- the engine runs --------------------------------------------------------------------
 
 
-# What the scratch builds rebuild: the backtests and what leads to them from the scoring
-# runs (vars `backtest_count`, `as_of_date`) and from the candidate seeds. Staging and
-# the event aggregates are the copied warehouse's, already built.
+# What the scratch builds rebuild. The first, everything the backtests need, from the
+# raw data on (the copied warehouse may hold raw rows loaded since its last build); the
+# next ones, only what the candidate seeds change.
 BACKTESTS = "+int_backtest_outcomes_joined"
 RESCORE = [
     "scoring_rules_candidates",
@@ -976,7 +976,7 @@ def calibrate(
             probes = [p for m in model_ids for p in probe_rules(m, config, con, settings)]
         write_seed(work / candidates_seed, RULE_COLUMNS, other_rules + probes)
         write_seed(work / bands_seed, BAND_COLUMNS, other_bands)
-        _build(work, work_db, as_of, settings, PROBE_SET, RESCORE)
+        _build(work, work_db, as_of, settings, PROBE_SET, [BACKTESTS])
 
         # 2. The fit, model by model, on every date but the newest.
         by_id = {(p["model_id"], p["rule_id"]): p for p in probes}

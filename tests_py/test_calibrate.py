@@ -252,9 +252,22 @@ def test_outcomes_after_the_as_of_date_leave_the_learned_points_unchanged(calibr
         for i, (contact, account) in enumerate(contacts)
     ]
     project.load(write_raw(tmp_path / "late", {"opportunities": won_later}), append=True)
-    assert project.query(
-        "select count(*) from raw.opportunities where opportunity_id like 'OPP-LATE-%'"
-    ) == [(40,)]
+    # The late wins are outcomes the engine reads (calibrate rebuilds from the raw data)...
+    project.dbt(
+        "build",
+        "--select",
+        "+int_outcomes",
+        "--exclude",
+        "resource_type:test",
+        "resource_type:unit_test",
+        as_of=AS_OF,
+    )
+    late = project.query(
+        "select count(distinct opportunity_id) from intermediate.int_outcomes "
+        "where opportunity_id like 'OPP-LATE-%' and outcome = 'new_business_won'"
+    )
+    assert late == [(40,)]
+    # ... but after the as-of date: no backtest label includes them.
     again, _ = cal.calibrate(
         ["acquisition"],
         db=project.db,
