@@ -191,7 +191,7 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _number(text: str | None) -> float | None:
+def _number(text: str | float | None) -> float | None:
     return float(text) if text not in (None, "") else None
 
 
@@ -225,8 +225,16 @@ def probe_rules(model_id: str, config: Config, con, settings: Settings) -> list[
     own = [r for r in rules if r["model_id"] == model_id]
     for rule in own:
         probes.append({**rule, "rule_set": PROBE_SET, "points": 1, "rule_cap": None})
+
+    def matched_by(signal, operator, value, low, high) -> tuple:
+        """What a rule matches, to skip a new rule that a current one already is."""
+        return (signal, operator, (value or "").strip().lower(), _number(low), _number(high))
+
     taken = {
-        (r["signal"], r["match_operator"], (r["match_value"] or "").strip().lower()) for r in own
+        matched_by(
+            r["signal"], r["match_operator"], r["match_value"], r["min_value"], r["max_value"]
+        )
+        for r in own
     }
     model_categories = [c for c in categories if c["model_id"] == model_id]
 
@@ -247,7 +255,10 @@ def probe_rules(model_id: str, config: Config, con, settings: Settings) -> list[
     levels: dict[str, str] = {}  # signal -> the entity level its new rules read
 
     def add(rule_id, dimension, level, signal, operator, value=None, low=None, high=None, **kw):
-        if (signal, operator, (value or "").lower()) in taken or levels.get(signal, level) != level:
+        if (
+            matched_by(signal, operator, value, low, high) in taken
+            or levels.get(signal, level) != level
+        ):
             return
         category = category_for(dimension, level, signal)
         if category is None:
@@ -1037,6 +1048,15 @@ def _verdict(gain: float | None) -> str:
     return "The candidate does not rank better on a date it never saw: keep the current rules."
 
 
+def _table(header: list[str], rows: list[list[object]]) -> list[str]:
+    """A Markdown table."""
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(str(cell) for cell in row) + " |" for row in rows),
+    ]
+
+
 def render_report(
     results: list[ModelResult], *, name: str, as_of: str, seed: int, settings: Settings
 ) -> str:
@@ -1070,35 +1090,41 @@ def render_report(
             "",
             "### Ranking (ROC AUC of the total score)",
             "",
-            "| rule set | in time | out of time |",
-            "|---|---|---|",
-            f"| current | {_num(current.get('in_time'))} | {_num(current.get('out_of_time'))} |",
-            f"| {name} | {_num(candidate.get('in_time'))} | {_num(candidate.get('out_of_time'))} |",
+            *_table(
+                ["rule set", "in time", "out of time"],
+                [
+                    [rule_set, _num(auc.get("in_time")), _num(auc.get("out_of_time"))]
+                    for rule_set, auc in (("current", current), (name, candidate))
+                ],
+            ),
             "",
             f"Out-of-time gain: {_num(gain, 3) if gain is not None else 'n/a'}. " + _verdict(gain),
             "",
             "### Conversion by grade (every backtest date)",
             "",
-            "| rule set | dimension | grade | entity-dates | conversions | conversion |",
-            "|---|---|---|---|---|---|",
-        ]
-        if r.conversion is not None:
-            for row in r.conversion.itertuples():
-                lines.append(
-                    f"| {row.rule_set} | {row.dimension} | {row.grade} | {row.entities:,} | "
-                    f"{row.conversions:,} | {_pct(row.conversion_rate)} |"
-                )
-        lines += [
+            *_table(
+                ["rule set", "dimension", "grade", "entity-dates", "conversions", "conversion"],
+                [
+                    [
+                        c.rule_set,
+                        c.dimension,
+                        c.grade,
+                        f"{c.entities:,}",
+                        f"{c.conversions:,}",
+                        _pct(c.conversion_rate),
+                    ]
+                    for c in (r.conversion.itertuples() if r.conversion is not None else [])
+                ],
+            ),
             "",
             "Suggested bands: "
             + ("; ".join(r.band_notes) or "none (no fit and engagement grades)"),
         ]
         for band in r.bands:
-            low = "" if band["min_score"] is None else f"{band['min_score']:g}"
-            high = "" if band["max_score"] is None else f"{band['max_score']:g}"
-            lines.append(
-                f"- {band['dimension']} {band['grade']}: [{low or '-inf'}, {high or '+inf'})"
-            )
+            low = "-inf" if band["min_score"] is None else f"{band['min_score']:g}"
+            high = "+inf" if band["max_score"] is None else f"{band['max_score']:g}"
+            lines.append(f"- {band['dimension']} {band['grade']}: [{low}, {high})")
+        rules = sorted(r.rules, key=lambda x: (-abs(float(x["points"])), x["rule_id"]))
         lines += [
             "",
             "### Points, rule by rule",
@@ -1106,18 +1132,21 @@ def render_report(
             "Support: matches on the training dates (entity-dates), and how many of those "
             "converted.",
             "",
-            "| rule | signal | before | after | matches | converted |",
-            "|---|---|---|---|---|---|",
-        ]
-        for rule in sorted(r.rules, key=lambda x: (-abs(float(x["points"])), x["rule_id"])):
-            matches, converted = r.support.get(rule["rule_id"], (0, 0))
-            before = r.before.get(rule["rule_id"])
-            lines.append(
-                f"| {rule['rule_id']} | {rule['signal']} | "
-                f"{'new' if before is None else f'{before:g}'} | {float(rule['points']):g} | "
-                f"{matches:,} | {converted:,} |"
-            )
-        lines += [
+            *_table(
+                ["rule", "signal", "before", "after", "matches", "converted"],
+                [
+                    [
+                        rule["rule_id"],
+                        rule["signal"],
+                        "new"
+                        if rule["rule_id"] not in r.before
+                        else f"{r.before[rule['rule_id']]:g}",
+                        f"{float(rule['points']):g}",
+                        *(f"{n:,}" for n in r.support.get(rule["rule_id"], (0, 0))),
+                    ]
+                    for rule in rules
+                ],
+            ),
             "",
             "### Volume effect",
             "",
@@ -1125,15 +1154,19 @@ def render_report(
             "whose grade has a service level (`service_levels`). New per day: those that were "
             "not so on the previous backtest date, over the days between dates.",
             "",
-            "| rule set | MQLs per date | new MQLs per day | new calls per day |",
-            "|---|---|---|---|",
+            *_table(
+                ["rule set", "MQLs per date", "new MQLs per day", "new calls per day"],
+                [
+                    [
+                        v.rule_set,
+                        f"{v.mqls_per_date:,.1f}",
+                        _num(v.new_mqls_per_day, 2),
+                        _num(v.new_calls_per_day, 2),
+                    ]
+                    for v in (r.volume.itertuples() if r.volume is not None else [])
+                ],
+            ),
         ]
-        if r.volume is not None:
-            for row in r.volume.itertuples():
-                lines.append(
-                    f"| {row.rule_set} | {row.mqls_per_date:,.1f} | "
-                    f"{_num(row.new_mqls_per_day, 2)} | {_num(row.new_calls_per_day, 2)} |"
-                )
     return "\n".join(lines) + "\n"
 
 

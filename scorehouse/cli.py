@@ -559,15 +559,7 @@ def build_parser() -> argparse.ArgumentParser:
     cb.add_argument("--dry-run", action="store_true", help="write the report only, not the seeds")
     cb.add_argument("--db", default=str(default_db()))
     cb.add_argument("--project-dir", default=str(PROJECT_DIR))
-    cb.add_argument(
-        "--wait",
-        type=_seconds,
-        nargs="?",
-        const=math.inf,
-        default=None,
-        metavar="SECONDS",
-        help="wait for the warehouse's lock to copy it",
-    )
+    _add_wait(cb, "wait for the warehouse's lock to copy it")
     cb.set_defaults(func=cmd_calibrate)
 
     ad = sub.add_parser(
@@ -586,17 +578,25 @@ def build_parser() -> argparse.ArgumentParser:
     dm.set_defaults(func=cmd_demo)
 
     for command in sorted(WRITERS | READERS):
-        sub.choices[command].add_argument(
-            "--wait",
-            type=_seconds,
-            nargs="?",
-            const=math.inf,
-            default=None,
-            metavar="SECONDS",
-            help="if another run holds the warehouse, wait until it ends (at most SECONDS; "
+        _add_wait(
+            sub.choices[command],
+            "if another run holds the warehouse, wait until it ends (at most SECONDS; "
             "--wait alone: no limit) instead of stopping at once",
         )
     return parser
+
+
+def _add_wait(parser: argparse.ArgumentParser, help: str) -> None:
+    """The `--wait [SECONDS]` option of the commands that take the warehouse's lock."""
+    parser.add_argument(
+        "--wait",
+        type=_seconds,
+        nargs="?",
+        const=math.inf,
+        default=None,
+        metavar="SECONDS",
+        help=help,
+    )
 
 
 # Commands that pass any further arguments on to `dbt build`, e.g. `--select lead_scores+`

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -142,6 +143,38 @@ def calibrated(tmp_path_factory, generated_raw):
         "../dbt_project.yml", "calibration_min_support: 30", "calibration_min_support: 10"
     )
     project.load(generated_raw)
+    # A custom field and an activity type of the user's own, for calibration to try.
+    contacts = [
+        row[0]
+        for row in project.query(
+            "select contact_id from raw.contacts where contact_id like 'CON-%' order by contact_id "
+            "limit 120"
+        )
+    ]
+    fields = [
+        {
+            "record_type": "contact",
+            "record_id": c,
+            "field_name": "lead_source",
+            "field_value": "referral" if i % 2 else "webinar",
+            "observed_at": "",
+        }
+        for i, c in enumerate(contacts)
+    ]
+    calls = [
+        {
+            "activity_id": f"ACT-{i}",
+            "contact_id": c,
+            "email": "",
+            "activity_type": "Call",
+            "occurred_at": "2026-02-10 10:00:00",
+        }
+        for i, c in enumerate(contacts[:60])
+    ]
+    project.load(
+        write_raw(project.path / "own", {"record_fields": fields, "activities": calls}),
+        append=True,
+    )
     project.dbt("build", "--exclude", "resource_type:test", "resource_type:unit_test", as_of=AS_OF)
     report = project.path / "report.md"
     results, _ = cal.calibrate(
@@ -196,6 +229,24 @@ def test_calibrate_writes_a_candidate_whose_descriptions_state_their_points(cali
     result = results[0]
     assert result.test_date > max(result.train_dates)
     assert result.auc["learned"]["in_time"] is not None
+
+
+def test_new_rules_are_tried_for_custom_field_values_and_activity_types(calibrated):
+    project, _, _ = calibrated
+    settings = cal.Settings.from_project(project.path)
+    with duckdb.connect(str(project.db), read_only=True) as con:
+        probes = cal.probe_rules(
+            "acquisition", cal.Config.from_project(project.path), con, settings
+        )
+    tried = {
+        (p["signal"], p["match_operator"], p["match_value"]) for p in probes if p.get("is_new")
+    }
+    assert ("contact.lead_source", "equals", "referral") in tried
+    assert ("contact.lead_source", "equals", "webinar") in tried
+    assert any(s.startswith("activity.") and op == "any" for s, op, _ in tried), tried
+    # A number becomes steps ("at least"), each with a minimum and no maximum.
+    steps = [p for p in probes if p.get("is_new") and p["signal"] == "employee_count"]
+    assert steps and all(p["min_value"] is not None and p["max_value"] is None for p in steps)
 
 
 def test_the_candidate_and_its_bands_score_in_a_normal_build(calibrated):

@@ -74,27 +74,21 @@ latest_auc as (
 band_rates as (
     {#- Conversion per fit grade (the grade's letter) and per engagement level (its
         digit), for models graded A1...D4. #}
-    select
-        rule_set,
-        model_id,
-        'fit' as dimension,
-        substr(grade, 1, 1) as band,
-        1.0 * count(case when is_converted then 1 end) / count(*) as conversion_rate
-    from backtest
-    where length(grade) = 2 and substr(grade, 1, 1) in ('A', 'B', 'C', 'D')
-    group by rule_set, model_id, substr(grade, 1, 1)
-
-    union all
-
-    select
-        rule_set,
-        model_id,
-        'engagement' as dimension,
-        substr(grade, 2, 1) as band,
-        1.0 * count(case when is_converted then 1 end) / count(*) as conversion_rate
-    from backtest
-    where length(grade) = 2 and substr(grade, 2, 1) in ('1', '2', '3', '4')
-    group by rule_set, model_id, substr(grade, 2, 1)
+    {%- set graded = [('fit', 1, ['A', 'B', 'C', 'D']), ('engagement', 2, ['1', '2', '3', '4'])] %}
+    {%- for dimension, position, bands in graded %}
+        select
+            rule_set,
+            model_id,
+            '{{ dimension }}' as dimension,
+            substr(grade, {{ position }}, 1) as band,
+            1.0 * count(case when is_converted then 1 end) / count(*) as conversion_rate
+        from backtest
+        where
+            length(grade) = 2
+            and {{ in_list('substr(grade, ' ~ position ~ ', 1)', bands) }}
+        group by rule_set, model_id, substr(grade, {{ position }}, 1)
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 band_steps as (
