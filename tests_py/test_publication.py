@@ -99,7 +99,7 @@ def test_a_partial_select_build_is_refused(built):
     message = refusal(built)
     assert (
         "the marts' latest build (dbt build as of 2026-11-02, started " in message
-        and "built 1 of the 12 BI marts (not lead_score_breakdown, account_scores, "
+        and "built 1 of the 13 BI marts (not lead_score_breakdown, account_scores, "
         "account_score_breakdown, ...): a `--select` build or a `dbt retry` leaves marts "
         "from two builds; run `scorehouse run --as-of 2026-11-02` to build, check and "
         "publish"
