@@ -356,9 +356,7 @@ def probe_rules(model_id: str, config: Config, con, settings: Settings) -> list[
             from intermediate.{table} as metrics
             inner join intermediate.int_scoring_runs as runs on metrics.run_id = runs.run_id
             where runs.run_type <> 'current' and metrics.{signal["signal"]} is not null
-            having count(distinct metrics.{key}) >= ?
-            """,
-            [support],
+            """
         ).fetchone()
         reading = [r["dimension"] for r in own if r["signal"] == signal["signal"]]
         dimension = reading[0] if reading else "engagement"
