@@ -5,7 +5,11 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# `make setup` installs the core (requirements.lock: the DuckDB demo and production runs);
+# `make setup-dev` adds the extras that lint, the tests and the BI tools need
+# (requirements-dev.lock). Each stamp names the lock it installed.
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
@@ -21,7 +25,7 @@ SCALE ?= 1
 DASHBOARD_PORT ?= 8501
 DOCS_PORT ?= 8080
 
-.PHONY: help setup demo test lint lint-sql lint-py dbt-test pytest reference test-postgres test-spark lock clean
+.PHONY: help setup setup-dev demo test lint lint-sql lint-py dbt-test pytest reference test-postgres test-spark lock clean
 .PHONY: dashboard docs docs-serve screenshots
 
 help:
@@ -30,7 +34,7 @@ help:
 	@echo "            then the same build on PostgreSQL and on Spark, compared with DuckDB's"
 	@echo "make test-postgres / make test-spark   one engine's build (after make dbt-test)"
 	@echo "make reference   the Python reference of acquisition scoring against the marts"
-	@echo "make lock   re-resolve requirements.in into requirements.lock"
+	@echo "make lock   re-resolve pyproject.toml into requirements.lock and requirements-dev.lock"
 	@echo "make dashboard   the Streamlit dashboard on http://127.0.0.1:$(DASHBOARD_PORT) (after make demo)"
 	@echo "make docs   dbt docs generate (target/index.html); make docs-serve serves it on port $(DOCS_PORT)"
 	@echo "make screenshots   one screenshot per dashboard view of the demo, in docs/screenshots/"
@@ -43,27 +47,34 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	rm -f $(VENV)/.installed-dev-*
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $@
+
 setup: $(STAMP)
+
+setup-dev: $(DEV_STAMP)
 
 demo: setup
 	$(BIN)/scorehouse demo --scale $(SCALE)
 
-test: setup lint dbt-test pytest test-postgres test-spark
+test: setup-dev lint dbt-test pytest test-postgres test-spark
 
 # The pre-commit hooks (.pre-commit-config.yaml) on every file: ruff, sqlfluff, dbt parse.
-lint: setup
+lint: setup-dev
 	mkdir -p $(TEST_DIR)
 	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
-lint-py: setup
+lint-py: setup-dev
 	$(BIN)/pre-commit run ruff-check --all-files
 	$(BIN)/pre-commit run ruff-format --all-files
 
-lint-sql: setup
+lint-sql: setup-dev
 	mkdir -p $(TEST_DIR)
 	$(BIN)/pre-commit run sqlfluff-lint --all-files
 
-dbt-test: setup
+dbt-test: setup-dev
 	rm -rf $(TEST_DIR)/raw $(TEST_DIR)/truth $(TEST_DB)
 	$(BIN)/scorehouse generate --out $(TEST_DIR) --scale $(TEST_SCALE)
 	$(BIN)/python -m scorehouse.generate.dirty_values $(TEST_DIR)/raw
@@ -75,32 +86,41 @@ dbt-test: setup
 	# Every model with an outcome calibrated; --dry-run: the report only, seeds untouched.
 	SCOREHOUSE_DB=$(TEST_DB) $(BIN)/scorehouse calibrate --model all --dry-run --report $(TEST_DIR)/calibration.md
 
-pytest: setup
+pytest: setup-dev
 	$(BIN)/pytest
 
 # Also part of `make test` (pytest runs tests_py/test_reference.py).
-reference: setup
+reference: setup-dev
 	$(BIN)/pytest -k reference
 
 # The same build on the other engines, from the raw tables of $(TEST_DB) (make dbt-test),
 # with the marts compared with DuckDB's. PostgreSQL: a throw-away cluster in
 # $(TEST_DIR)/pg. Spark: a local session, metastore in $(TEST_DIR)/spark.
-test-postgres: setup
+test-postgres: setup-dev
 	TEST_DB=$(TEST_DB) .ci/test-postgres
 
-test-spark: setup
+test-spark: setup-dev
 	TEST_DB=$(TEST_DB) .ci/test-spark
 
+# Re-resolve pyproject.toml's dependencies: every extra into requirements-dev.lock, then the
+# core alone, held to the same versions, into requirements.lock.
+LOCK_VENV := /tmp/scorehouse-lock-venv
+EXTRAS := postgres,spark,bi,orchestration,dev
 lock:
-	$(PYTHON) -m venv /tmp/scorehouse-lock-venv
-	/tmp/scorehouse-lock-venv/bin/pip install --quiet -r requirements.in
-	/tmp/scorehouse-lock-venv/bin/pip freeze --all --exclude-editable | grep -v "^pip==" > requirements.lock
-	rm -rf /tmp/scorehouse-lock-venv
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet "setuptools>=68" wheel
+	$(LOCK_VENV)/bin/pip install --quiet --no-build-isolation -e '.[$(EXTRAS)]'
+	$(LOCK_VENV)/bin/pip freeze --all --exclude-editable | grep -v "^pip==" > requirements-dev.lock
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet -c requirements-dev.lock "setuptools>=68" wheel
+	$(LOCK_VENV)/bin/pip install --quiet -c requirements-dev.lock --no-build-isolation -e .
+	$(LOCK_VENV)/bin/pip freeze --all --exclude-editable | grep -v "^pip==" > requirements.lock
+	rm -rf $(LOCK_VENV)
 
 # For BI users. The dashboard reads the published marts read-only
 # (data/published/scorehouse.duckdb, or SCOREHOUSE_PUBLISHED_DB), written by `make demo`
 # or `scorehouse run`.
-dashboard: setup
+dashboard: setup-dev
 	@echo "Scorehouse dashboard on http://127.0.0.1:$(DASHBOARD_PORT) (Ctrl-C stops it)"
 	$(BIN)/streamlit run dashboard/app.py --server.headless=true --server.address=127.0.0.1 \
 		--server.port=$(DASHBOARD_PORT) --browser.gatherUsageStats=false --client.toolbarMode=viewer
@@ -116,7 +136,7 @@ docs-serve: docs
 
 # The browser test (tests_py/test_dashboard_browser.py) against the demo's publication,
 # keeping its screenshots in docs/screenshots/. Needs Chromium (apt-get install chromium).
-screenshots: setup
+screenshots: setup-dev
 	SCOREHOUSE_BROWSER_PUBLISHED_DB=$(CURDIR)/data/published/scorehouse.duckdb \
 		SCOREHOUSE_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots \
 		$(BIN)/pytest -q -p no:cacheprovider tests_py/test_dashboard_browser.py
@@ -127,5 +147,5 @@ clean:
 # Benchmark (bench/README.md): BENCH_SCALES=1,10 for 1M and 10M events; results in bench/results/
 .PHONY: bench
 BENCH_SCALES ?= 1
-bench: setup
+bench: setup-dev
 	$(BIN)/python bench/run.py --scales $(BENCH_SCALES)

@@ -100,7 +100,12 @@ def postgres_settings() -> dict[str, str | int]:
 
 def connect_postgres(**overrides):
     """A psycopg2 connection, or a ScorehouseError that says where it tried."""
-    import psycopg2
+    try:
+        import psycopg2
+    except ImportError as exc:
+        raise ScorehouseError(
+            "psycopg2 is not installed; run `make setup-dev` (it installs requirements-dev.lock)"
+        ) from exc
 
     settings = {**postgres_settings(), **overrides}
     try:
@@ -160,7 +165,7 @@ def spark_session():
         from pyspark.sql import SparkSession
     except ImportError as exc:
         raise ScorehouseError(
-            "pyspark is not installed; run `make setup` (it installs requirements.lock)"
+            "pyspark is not installed; run `make setup-dev` (it installs requirements-dev.lock)"
         ) from exc
     folder = spark_dir().resolve()
     folder.mkdir(parents=True, exist_ok=True)
