@@ -16,7 +16,9 @@
     `--select` build or a retry) or lacks a passed quality gate: the BI marts it
     publishes all come from one complete, checked build. Other commands (test, compile,
     seed, source freshness, docs, parse) record nothing. DuckDB only: on PostgreSQL and
-    Spark, which `scorehouse publish` never reads, the hooks do nothing. -#}
+    Spark, which `scorehouse publish` never reads, the hooks do nothing; nor in a project
+    that installs Scorehouse as a package (`project_name`, the root project, is another),
+    which publishes its own way. -#}
 {% macro record_build_start() -%}
     {{ return(adapter.dispatch('record_build_start', 'scorehouse')()) }}
 {%- endmacro %}
@@ -25,7 +27,7 @@
 {%- endmacro %}
 
 {% macro duckdb__record_build_start() -%}
-    {%- if execute and flags.WHICH in ['build', 'run', 'retry'] -%}
+    {%- if execute and flags.WHICH in ['build', 'run', 'retry'] and project_name == 'scorehouse' -%}
         {{ scorehouse.build_records_table() }}
         insert into scorehouse_meta.builds (invocation_id, command, as_of_date, started_at)
         values (
@@ -46,7 +48,7 @@
 {%- endmacro %}
 
 {% macro duckdb__record_build_end(results) -%}
-    {%- if execute and flags.WHICH in ['build', 'run', 'retry'] -%}
+    {%- if execute and flags.WHICH in ['build', 'run', 'retry'] and project_name == 'scorehouse' -%}
         {%- set passed = ['success', 'pass', 'warn', 'no-op'] -%}
         {%- set outcome = namespace(succeeded=true) -%}
         {%- set marts = [] -%}
