@@ -56,6 +56,17 @@ setup: $(STAMP)
 
 setup-dev: $(DEV_STAMP)
 
+# DuckDB 1.x readers must open the publication (docs/publication.md): pytest reads it with
+# the DuckDB of requirements-duckdb1.lock, in a venv of its own (tests_py/test_publication_readers.py).
+DUCKDB1_VENV := $(VENV)-duckdb1
+DUCKDB1_STAMP := $(DUCKDB1_VENV)/.installed-$(shell cksum < requirements-duckdb1.lock | cut -d' ' -f1)
+export SCOREHOUSE_DUCKDB1_PYTHON := $(CURDIR)/$(DUCKDB1_VENV)/bin/python
+$(DUCKDB1_STAMP): requirements-duckdb1.lock
+	rm -rf $(DUCKDB1_VENV)
+	$(PYTHON) -m venv $(DUCKDB1_VENV)
+	$(DUCKDB1_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-duckdb1.lock
+	touch $@
+
 demo: setup
 	$(BIN)/scorehouse demo --scale $(SCALE)
 
@@ -86,7 +97,7 @@ dbt-test: setup-dev
 	# Every model with an outcome calibrated; --dry-run: the report only, seeds untouched.
 	SCOREHOUSE_DB=$(TEST_DB) $(BIN)/scorehouse calibrate --model all --dry-run --report $(TEST_DIR)/calibration.md
 
-pytest: setup-dev
+pytest: setup-dev $(DUCKDB1_STAMP)
 	$(BIN)/pytest
 
 # Also part of `make test` (pytest runs tests_py/test_reference.py).

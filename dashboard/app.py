@@ -6,10 +6,13 @@ the published marts read-only (`data/published/scorehouse.duckdb`, or
 only lays the numbers out. Views (`?view=<key>` in the address opens one):
 
 - `matrix`       the A1...D4 matrix of lead counts;
-- `call-today`   MQL leads due under their service level, with the top reasons;
+- `call-today`   MQL leads due under their service level, with the top reasons (leads
+                 that only a rule change qualified are left out unless asked);
 - `explain`      one lead's or one account's score, rule by rule, with its history;
-- `tiers`        account grades, customer value tiers and risk alerts;
-- `performance`  conversion by grade, lift curve, calibration, AUC and the what-if rule set.
+- `tiers`        account grades, customer value tiers and risk and score alerts (alerts a
+                 rule change caused are left out unless asked);
+- `performance`  conversion by grade, lift curve, calibration, AUC and the what-if rule set,
+                 with its volume effect (MQLs per date, new MQLs and calls per day).
 
 Where a lead's or an account's grade is shown, so is its expected conversion: the
 grade's conversion in the backtests (`expected_conversion_rate`).
@@ -124,7 +127,18 @@ def view_call_today(pub: Publication) -> None:
         horizontal=True,
         key="call_scope",
     )
-    everyone = data.leads_due(pub, model_id, today_only=scope.startswith("Due today"))
+    with_configuration = st.toggle(
+        "Include leads qualified only by a rule change",
+        value=False,
+        key="call_configuration",
+        help="Leads whose MQL status a change of the scoring rules explains (their MQL "
+        "alert's cause is `configuration`), not anything they did.",
+    )
+    listed = data.leads_due(
+        pub, model_id, today_only=scope.startswith("Due today"), include_configuration=True
+    )
+    by_configuration = listed[listed["qualified_by"] == "configuration"]
+    everyone = listed if with_configuration else listed[listed["qualified_by"] == "behaviour"]
     grades = sorted(everyone["lead_grade"].unique())
     # `?grades=A1,B1` in the address preselects grades; none chosen means every grade.
     asked = [g for g in st.query_params.get("grades", "").split(",") if g in grades]
@@ -139,6 +153,11 @@ def view_call_today(pub: Publication) -> None:
     cols[0].metric("Leads to call", f"{len(leads):,}")
     cols[1].metric("Already overdue", f"{len(overdue):,}")
     cols[2].metric("A1 leads", f"{(leads['lead_grade'] == 'A1').sum():,}")
+    if not by_configuration.empty:
+        st.caption(
+            f"{len(by_configuration):,} lead(s) qualified only by a rule change are "
+            + ("listed, marked `configuration`." if with_configuration else "left out.")
+        )
     if leads.empty:
         st.info("No lead is due under its service level for these grades.")
         return
@@ -160,6 +179,7 @@ def view_call_today(pub: Publication) -> None:
             "lifecycle_stage",
             "account_id",
             "top_reasons",
+            *(["qualified_by"] if with_configuration else []),
         ],
         column_config={
             "contact_id": "Contact",
@@ -175,6 +195,9 @@ def view_call_today(pub: Publication) -> None:
             "lifecycle_stage": "Stage",
             "account_id": "Account",
             "top_reasons": st.column_config.TextColumn("Top reasons", width="large"),
+            "qualified_by": st.column_config.TextColumn(
+                "Qualified by", help="`configuration`: only a rule change made it an MQL"
+            ),
         },
     )
     st.subheader("Top reasons behind these calls")
@@ -299,7 +322,7 @@ def view_explain(pub: Publication) -> None:
         .encode(
             x=alt.X("as_of_date:T", title="Scored as of"),
             y=alt.Y("total_score:Q", title="Total score", scale=alt.Scale(domain=[0, 100])),
-            tooltip=["as_of_date", "total_score", "grade", "value_tier"],
+            tooltip=["as_of_date", "total_score", "grade", "value_tier", "rule_set_version"],
         )
         .properties(height=260),
         width="stretch",
@@ -376,24 +399,48 @@ def view_tiers(pub: Publication) -> None:
                 "open_escalations": "Open escalations",
             },
         )
-    alerts = data.recent_alerts(pub)
-    if alerts.empty:
+    with_configuration = st.toggle(
+        "Include alerts caused by a rule change",
+        value=False,
+        key="alert_configuration",
+        help="Alerts that a change of the scoring rules explains (cause `configuration`: "
+        "the rule-set version changed and the behaviour alone would not raise them).",
+    )
+    counts = data.alert_counts(pub)
+    alerts = data.recent_alerts(pub, include_configuration=with_configuration)
+    if counts.empty:
         st.caption(
             "No score alerts (MQL reached, grade changed, tier or score dropped): alerts "
             "compare a scored date with the previous one, so they start with the second."
         )
     else:
-        counts = dict(data.alert_counts(pub).itertuples(index=False))
+        shown = counts if with_configuration else counts[counts["alert_cause"] == "behaviour"]
+        per_type = shown.groupby("alert_type")["alerts"].sum().to_dict()
+        by_configuration = int(counts.loc[counts["alert_cause"] == "configuration", "alerts"].sum())
+        latest = pub.query("select max(as_of_date) as as_of_date from score_alerts")["as_of_date"]
         st.caption(
-            f"Score alerts of {alerts['as_of_date'].max():%Y-%m-%d}: "
-            + ", ".join(f"{counts[kind]:,} {kind}" for kind in data.ALERT_ORDER if kind in counts)
-            + (f"; the first {len(alerts):,} shown" if sum(counts.values()) > len(alerts) else "")
+            f"Score alerts of {latest.iloc[0]:%Y-%m-%d}: "
+            + (
+                ", ".join(
+                    f"{per_type[kind]:,} {kind}" for kind in data.ALERT_ORDER if kind in per_type
+                )
+                or "none"
+            )
+            + (f"; the first {len(alerts):,} shown" if sum(per_type.values()) > len(alerts) else "")
+            + (
+                f". {by_configuration:,} caused by a rule change "
+                + ("included (cause `configuration`)." if with_configuration else "left out.")
+                if by_configuration
+                else ""
+            )
         )
+    if not alerts.empty:
         st.dataframe(
             alerts.drop(columns=["as_of_date"]),
             hide_index=True,
             column_config={
                 "alert_type": "Alert",
+                "alert_cause": "Cause",
                 "entity_type": "Entity",
                 "entity_id": "Id",
                 "model_id": "Model",
@@ -562,9 +609,18 @@ def view_performance(pub: Publication) -> None:
         )
 
     st.subheader("What-if: current rules against the candidate")
+    st.caption(
+        "Volume: MQLs per backtest date (average), and the leads that became MQL, or MQL "
+        "due a call under a service level, between consecutive backtest dates, per day: "
+        "how many more or fewer calls the candidate would give sales."
+    )
     shown = summary.copy()
     shown["base_rate"] = shown["base_rate"].map("{:.2%}".format)
     shown["roc_auc"] = shown["roc_auc"].map(lambda auc: "-" if pd.isna(auc) else f"{auc:.3f}")
+    for column, digits in (("mqls_per_date", 1), ("new_mqls_per_day", 2), ("new_calls_per_day", 2)):
+        shown[column] = shown[column].map(
+            lambda value, digits=digits: "-" if pd.isna(value) else f"{value:,.{digits}f}"
+        )
     st.table(
         shown.drop(columns=["model_id"])
         .rename(
@@ -576,6 +632,9 @@ def view_performance(pub: Publication) -> None:
                 "base_rate": "Base rate",
                 "roc_auc": "AUC",
                 "grade_changes": "Grades changed",
+                "mqls_per_date": "MQLs per date",
+                "new_mqls_per_day": "New MQLs per day",
+                "new_calls_per_day": "New calls per day",
             }
         )
         .set_index("Rule set")

@@ -178,32 +178,68 @@ def end_of_scoring_day(pub: Publication) -> dt.datetime:
     return dt.datetime.combine(pub.scored_as_of + dt.timedelta(days=1), dt.time())
 
 
+# The leads whose qualification only a change of configuration explains: their latest
+# `mql_reached` alert and every MQL or SQL alert since are `configuration` alerts
+# (score_alerts.alert_cause). A lead qualified by behaviour, before or after, is not one.
+QUALIFIED_BY_CONFIGURATION = """
+    qualification_alerts as (
+        select entity_id as contact_id, as_of_date, alert_type, alert_cause
+        from score_alerts
+        where entity_type = 'contact' and model_id = ?
+            and alert_type in ('mql_reached', 'sql_reached')
+    ),
+    latest_mql as (
+        select contact_id, max(as_of_date) as as_of_date
+        from qualification_alerts where alert_type = 'mql_reached' group by contact_id
+    ),
+    qualified_by_configuration as (
+        select qualification_alerts.contact_id
+        from qualification_alerts
+        inner join latest_mql on qualification_alerts.contact_id = latest_mql.contact_id
+        where qualification_alerts.as_of_date >= latest_mql.as_of_date
+        group by qualification_alerts.contact_id
+        having bool_and(qualification_alerts.alert_cause = 'configuration')
+    )"""
+
+
 def leads_due(
     pub: Publication,
     model_id: str,
     *,
     today_only: bool = True,
     grades: Sequence[str] | None = None,
+    include_configuration: bool = False,
 ) -> pd.DataFrame:
     """MQL leads with a service level, most urgent first, with their top reasons: those
     due by the end of the scoring day (overdue ones included), or all of them.
     `due_in_hours` counts from the scoring time (midnight UTC starting the scoring date);
-    negative means overdue."""
-    pub.require(["lead_scores"])
+    negative means overdue. `qualified_by` says whether behaviour or only a change of the
+    rules (a rule-set version, see score_alerts) made the lead an MQL: the second are
+    left out unless `include_configuration`, so that a rule change does not flood the
+    call list with leads that did nothing new."""
+    pub.require(["lead_scores", "score_alerts"])
     sql = (
-        "select contact_id, account_id, lead_grade, total_score, lifecycle_stage, is_sql, "
-        "sla_due_at, top_reasons, expected_conversion_rate, expected_conversion_entities "
-        "from lead_scores "
+        f"with {QUALIFIED_BY_CONFIGURATION} "
+        "select lead_scores.contact_id, account_id, lead_grade, total_score, lifecycle_stage, "
+        "is_sql, sla_due_at, top_reasons, expected_conversion_rate, "
+        "expected_conversion_entities, case when qualified_by_configuration.contact_id is null "
+        "then 'behaviour' else 'configuration' end as qualified_by "
+        "from lead_scores left join qualified_by_configuration "
+        "on lead_scores.contact_id = qualified_by_configuration.contact_id "
         "where model_id = ? and is_mql and sla_due_at is not null"
     )
-    params: list[object] = [model_id]
+    params: list[object] = [model_id, model_id]
+    if not include_configuration:
+        sql += " and qualified_by_configuration.contact_id is null"
     if today_only:
         sql += " and sla_due_at <= ?"
         params.append(end_of_scoring_day(pub))
     if grades:
         sql += f" and lead_grade in ({', '.join('?' for _ in grades)})"
         params += list(grades)
-    leads = pub.query(sql + " order by sla_due_at, total_score desc, contact_id", params)
+    leads = pub.query(
+        sql + " order by sla_due_at, total_score desc, lead_scores.contact_id", params
+    )
     scoring_time = pd.Timestamp(pub.scored_as_of)
     leads["due_in_hours"] = ((leads["sla_due_at"] - scoring_time).dt.total_seconds() / 3600).round(
         1
@@ -341,11 +377,12 @@ def breakdown(pub: Publication, entity_type: str, entity_id: str, model_id: str)
 
 
 def history(pub: Publication, entity_type: str, entity_id: str, model_id: str) -> pd.DataFrame:
-    """The entity's scores on every scored date (`score_history`), oldest first."""
+    """The entity's scores on every scored date (`score_history`), oldest first, with the
+    rule-set version that scored each (a change of version is a change of the rules)."""
     pub.require(["score_history"])
     return pub.query(
         "select as_of_date, total_score, fit_score, engagement_score, grade, value_tier, "
-        "total_score_change_7d, total_score_change_30d from score_history "
+        "total_score_change_7d, total_score_change_30d, rule_set_version from score_history "
         "where entity_type = ? and entity_id = ? and model_id = ? order by as_of_date",
         [entity_type, entity_id, model_id],
     )
@@ -394,13 +431,19 @@ def customers_at_risk(pub: Publication) -> pd.DataFrame:
 ALERT_ORDER = ("sql_reached", "mql_reached", "tier_dropped", "score_dropped", "grade_changed")
 
 
-def recent_alerts(pub: Publication, limit: int = 200) -> pd.DataFrame:
+def recent_alerts(
+    pub: Publication, limit: int = 200, *, include_configuration: bool = False
+) -> pd.DataFrame:
     """Alerts of the latest scored date (`score_alerts`): qualified, dropped, changed;
-    within a type, the biggest move first."""
+    within a type, the biggest move first. Alerts that a change of the rules explains
+    (`alert_cause` = `configuration`) are left out unless `include_configuration`: a rule
+    change would otherwise bury the alerts about what leads and customers did."""
     pub.require(["score_alerts"])
+    causes = "" if include_configuration else " and alert_cause = 'behaviour'"
     alerts = pub.query(
-        "select alert_type, entity_type, entity_id, model_id, reason, points_moved, as_of_date "
-        "from score_alerts where as_of_date = (select max(as_of_date) from score_alerts)"
+        "select alert_type, alert_cause, entity_type, entity_id, model_id, reason, "
+        "points_moved, as_of_date from score_alerts "
+        f"where as_of_date = (select max(as_of_date) from score_alerts){causes}"
     )
     rank = alerts["alert_type"].map({kind: i for i, kind in enumerate(ALERT_ORDER)})
     alerts = alerts.assign(
@@ -410,11 +453,14 @@ def recent_alerts(pub: Publication, limit: int = 200) -> pd.DataFrame:
 
 
 def alert_counts(pub: Publication) -> pd.DataFrame:
-    """How many alerts of each type the latest scored date raised."""
+    """How many alerts of each type and cause (`behaviour`, `configuration`) the latest
+    scored date raised: the MQLs new that day are the `mql_reached` ones, those a rule
+    change caused counted apart."""
     pub.require(["score_alerts"])
     return pub.query(
-        "select alert_type, count(*) as alerts from score_alerts "
-        "where as_of_date = (select max(as_of_date) from score_alerts) group by alert_type"
+        "select alert_type, alert_cause, count(*) as alerts from score_alerts "
+        "where as_of_date = (select max(as_of_date) from score_alerts) "
+        "group by alert_type, alert_cause order by alert_type, alert_cause"
     )
 
 
@@ -443,12 +489,13 @@ def performance_models(pub: Publication) -> list[str]:
 
 
 def performance_summary(pub: Publication) -> pd.DataFrame:
-    """AUC, base rate and grade changes per rule set and model."""
+    """AUC, base rate, grade changes and the volume effect (MQLs per backtest date, new
+    MQLs and new calls per day) per rule set and model."""
     pub.require(["model_performance_summary"])
     return pub.query(
         "select rule_set, model_id, backtest_dates, entities, conversions, base_rate, roc_auc, "
-        "grade_changes from model_performance_summary "
-        "order by model_id, rule_set <> 'current', rule_set"
+        "grade_changes, mqls_per_date, new_mqls_per_day, new_calls_per_day "
+        "from model_performance_summary order by model_id, rule_set <> 'current', rule_set"
     )
 
 

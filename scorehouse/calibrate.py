@@ -27,6 +27,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import itertools
+import json
 import math
 import shutil
 import tempfile
@@ -1168,12 +1169,132 @@ def render_report(
     return "\n".join(lines) + "\n"
 
 
+# What each model's rule-set version covers, as models/intermediate/config/
+# int_rule_set_versions.sql hashes it in the warehouse: per seed, its section name, and its
+# columns in line order, each `text` (as written, null written as nothing) or `number`
+# (six decimal places). The versions must agree, so that a version recorded by `adopt` is
+# the one the marts show (`rule_set_version`); tests_py/test_rule_set_versions.py checks it.
+VERSION_SECTIONS = [
+    ("scoring_models.csv", "model", [("entity_type", "text"), ("population", "text")]),
+    ("scoring_dimensions.csv", "dimension", [("dimension", "text"), ("weight_pct", "number")]),
+    (
+        "scoring_categories.csv",
+        "category",
+        [
+            ("dimension", "text"),
+            ("category_id", "text"),
+            ("entity_level", "text"),
+            ("weight_pct", "number"),
+        ],
+    ),
+    (
+        "scoring_rules.csv",
+        "rule",
+        [
+            ("rule_id", "text"),
+            ("dimension", "text"),
+            ("category_id", "text"),
+            ("signal", "text"),
+            ("match_operator", "text"),
+            ("match_value", "text"),
+            ("min_value", "number"),
+            ("max_value", "number"),
+            ("points", "number"),
+            ("decay_method", "text"),
+            ("decay_param", "number"),
+            ("decay_windows", "text"),
+            ("rule_cap", "number"),
+            ("repeat_control", "text"),
+            ("qualifies_as", "text"),
+        ],
+    ),
+    (
+        "grade_bands.csv",
+        "band",
+        [
+            ("dimension", "text"),
+            ("grade", "text"),
+            ("min_score", "number"),
+            ("max_score", "number"),
+        ],
+    ),
+    (
+        "qualification_thresholds.csv",
+        "threshold",
+        [("status", "text"), ("min_total_score", "number")],
+    ),
+]
+WINDOW_COLUMNS = [
+    ("window_set", "text"),
+    ("min_age_days", "number"),
+    ("max_age_days", "number"),
+    ("weight", "number"),
+]
+
+
+def _version_value(text: str | None, kind: str) -> str:
+    """A seed cell as the warehouse writes it in the configuration text: dbt loads an
+    empty cell or `null` as null (written as nothing), and canonical_number writes a
+    number with six decimals."""
+    if text is None or text.strip().lower() in ("", "null"):
+        return ""
+    if kind == "number":
+        return format(float(text) + 0.0, ".6f")
+    return text
+
+
+def _version_line(section: str, row: dict, columns: list[tuple[str, str]]) -> str:
+    return "|".join([section, *(_version_value(row.get(c), kind) for c, kind in columns)])
+
+
+def config_texts(project_dir: Path = PROJECT_DIR) -> dict[str, str]:
+    """Each model's canonical configuration text, as int_rule_set_versions writes it:
+    its seed rows and the vars of `rule_set_version_vars` (with the values written in
+    dbt_project.yml; a run given other values has other versions), one line each, in
+    byte order."""
+    project_dir = Path(project_dir)
+    scoring = project_dir / SCORING
+    declared = yaml.safe_load((project_dir / "dbt_project.yml").read_text())["vars"]
+    var_lines = [
+        f"var|{name}|{json.dumps(declared[name], sort_keys=True)}"
+        for name in declared.get("rule_set_version_vars", [])
+    ]
+    models = [r["model_id"] for r in read_seed(scoring / "scoring_models.csv")]
+    lines: dict[str, list[str]] = {m: list(var_lines) for m in models}
+    for seed, section, columns in VERSION_SECTIONS:
+        for row in read_seed(scoring / seed):
+            if row["model_id"] in lines:
+                lines[row["model_id"]].append(_version_line(section, row, columns))
+    windows = read_seed(scoring / "decay_step_windows.csv")
+    for row in read_seed(scoring / "scoring_rules.csv"):
+        named = _version_value(row.get("decay_windows"), "text")
+        if named and row["model_id"] in lines:
+            lines[row["model_id"]] += [
+                _version_line("window", w, WINDOW_COLUMNS)
+                for w in windows
+                if w["window_set"] == named
+            ]
+    # A window set named by several rules is one set of lines (the SQL selects distinct).
+    return {
+        model: "\n".join(sorted(set(found), key=lambda line: line.encode()))
+        for model, found in lines.items()
+    }
+
+
+def rule_set_versions(project_dir: Path = PROJECT_DIR) -> dict[str, str]:
+    """Each model's rule-set version: the first 12 hex digits of the md5 of its
+    configuration text, the value of `rule_set_version` in the marts."""
+    return {
+        model: hashlib.md5(text.encode()).hexdigest()[:12]
+        for model, text in config_texts(project_dir).items()
+    }
+
+
 def config_hash(project_dir: Path = PROJECT_DIR) -> str:
-    """A short hash of the scoring configuration seeds (rules and bands)."""
-    digest = hashlib.sha256()
-    for name in ("scoring_rules.csv", "grade_bands.csv"):
-        digest.update((Path(project_dir) / SCORING / name).read_bytes())
-    return digest.hexdigest()[:12]
+    """Every model's rule-set version, `model:version` space-separated in model order:
+    what `rule_set_versions.csv` records, so that a mart row's `rule_set_version` can be
+    found there (the row whose `config_hash` holds `<model_id>:<rule_set_version>`)."""
+    return " ".join(f"{m}:{v}" for m, v in sorted(rule_set_versions(project_dir).items()))
 
 
 # --- adopting a candidate ---------------------------------------------------------------

@@ -43,8 +43,10 @@ def default_db() -> Path:
     return Path(os.environ.get("SCOREHOUSE_DB", PROJECT_DIR / "data" / "scorehouse.duckdb"))
 
 
-def default_docs_dir() -> Path:
-    return PROJECT_DIR / "data" / "quality"
+def default_docs_dir(db: Path | None = None) -> Path:
+    """The quality report's folder: `quality` beside the warehouse checked (`db`, else
+    SCOREHOUSE_DB's), so that checking one warehouse never overwrites another's report."""
+    return Path(db if db is not None else default_db()).resolve().parent / "quality"
 
 
 def default_published_db() -> Path:
@@ -186,10 +188,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """The daily job, one line per stage (freshness, build, checks, publish) and a closing
+    summary; dbt's output goes to a log file beside the warehouse (`--verbose`: shown too)."""
     from scorehouse.contract import load_contract
-    from scorehouse.dbt import resolve_as_of, run_dbt, split_vars
+    from scorehouse.dbt import DbtLog, new_log_path, resolve_as_of, run_dbt, split_vars
     from scorehouse.load import tables_without_data
-    from scorehouse.publish import publish
 
     as_of = resolve_as_of(args.as_of, args.dbt_args, _today())
     user_vars = split_vars(args.dbt_args)[1]
@@ -197,38 +200,222 @@ def cmd_run(args: argparse.Namespace) -> int:
     empty = [t for t in tables_without_data(Path(args.db)) if t not in disabled]
     contract = load_contract()
     excluded = [f"source:{contract[t].source}.{t}" for t in empty if t in contract]
-    if excluded:
-        print(f"scorehouse: no data for {', '.join(empty)} in the export: freshness not checked")
+    log = DbtLog(new_log_path(args.db, "run"), verbose=args.verbose)
+    stages = Stages()
+    print(f"scorehouse run as of {as_of}; dbt's output: {_shown(log.path)}", flush=True)
     freshness = ["source", "freshness", *(["--exclude", *excluded] if excluded else [])]
     # The user's vars too: `disabled_sources` switches sources off for the check as well.
-    code = run_dbt(freshness, vars=user_vars, project_dir=args.project_dir, db=args.db)
+    stages.start("freshness", args.verbose)
+    code = run_dbt(freshness, vars=user_vars, project_dir=args.project_dir, db=args.db, log=log)
+    note = f"; no data, not checked: {', '.join(empty)}" if empty else ""
+    stages.dbt_done("freshness", code, log, note)
     if code != 0:
         print(
             f"scorehouse: a raw source is stale or unreadable (dbt source freshness, exit {code});"
             f" nothing was built and the publication at {args.published_db} was left as it was."
-            " Load fresh data, or set SCOREHOUSE_ENV=demo to only warn on stale data.",
+            " Load fresh data, or set SCOREHOUSE_ENV=demo to only warn on stale data."
+            f" Full log: {log.path}",
             file=sys.stderr,
         )
         return code
-    code = run_dbt(["build", *args.dbt_args], as_of=as_of, project_dir=args.project_dir, db=args.db)
+    stages.start("build", args.verbose)
+    code = run_dbt(
+        ["build", *args.dbt_args], as_of=as_of, project_dir=args.project_dir, db=args.db, log=log
+    )
+    stages.dbt_done("build", code, log)
     if code != 0:
         print(
             f"scorehouse: dbt build failed (exit {code}); the publication at "
             f"{args.published_db} was left as it was. Fix the cause, then rerun this command "
-            "(`scorehouse publish` refuses the marts of a failed build).",
+            f"(`scorehouse publish` refuses the marts of a failed build). Full log: {log.path}",
             file=sys.stderr,
         )
         return code
-    if not quality_gate(Path(args.db), Path(args.docs_dir), Path(args.project_dir)):
+    if not check_stage(stages, Path(args.db), docs_dir_for(args), Path(args.project_dir)):
         print(
             f"scorehouse: quality checks failed; the publication at {args.published_db} was "
             "left as it was.",
             file=sys.stderr,
         )
         return 1
-    counts = publish(Path(args.db), Path(args.published_db))
-    print(f"published {sum(counts.values()):,} rows of {len(counts)} marts to {args.published_db}")
+    counts = publish_stage(stages, Path(args.db), Path(args.published_db))
+    print_run_summary(Path(args.db), as_of, counts, Path(args.published_db))
     return 0
+
+
+def _duration(seconds: float) -> str:
+    """12.3s, or 4m05s from a minute on, or 1h02m from an hour on."""
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, secs = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes}m{secs:02d}s"
+    return f"{minutes // 60}h{minutes % 60:02d}m"
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the working folder when it lies under it (shorter to read)."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class Stages:
+    """Prints one line per stage of a command: name, outcome, duration, what it did.
+
+    On a terminal the stage's name shows while it runs, then the line is completed in
+    place (a carriage return, no escape code); into a pipe or file each line is written
+    once, when the stage ends. Failure details go to standard error."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+        self.started = time.monotonic()
+        self._live = False
+
+    def start(self, name: str, verbose: bool = False) -> None:
+        self.started = time.monotonic()
+        self._live = sys.stdout.isatty() and not verbose
+        if self._live:
+            print(f"{self.prefix}{name:<10} ...", end="\r", flush=True)
+
+    def done(self, name: str, ok: bool, detail: str, seconds: float | None = None) -> None:
+        seconds = time.monotonic() - self.started if seconds is None else seconds
+        outcome = "ok" if ok else "FAILED"
+        line = f"{self.prefix}{name:<10} {outcome:<6} {_duration(seconds):>7}  {detail}"
+        print(line.rstrip() + (" " * 8 if self._live else ""), flush=True)
+        self._live = False
+
+    def dbt_done(self, name: str, code: int, log, note: str = "", show_log: bool = True) -> None:
+        """The line of a dbt stage (`log.last`: what dbt did), and on failure the lines
+        that say what failed, with the log's path, on standard error."""
+        result = log.last
+        detail = _dbt_detail(result) if result is not None else f"dbt exit {code}"
+        where = f"; log {_shown(log.path)}" if show_log else ""
+        self.done(
+            name,
+            code == 0,
+            f"{detail}{note}{where}",
+            seconds=result.seconds if result is not None else None,
+        )
+        if code != 0 and result is not None:
+            for line in result.failures:
+                print(f"  {line}", file=sys.stderr, flush=True)
+
+
+def _dbt_detail(result) -> str:
+    """What a dbt command did, from its counts: `331 passed, 2 warnings, 1 error, ...`."""
+    if result.freshness:
+        fresh = result.freshness
+        parts = [f"{sum(fresh.values())} sources: {fresh.get('pass', 0)} fresh"]
+        if fresh.get("warn"):
+            parts.append(f"{fresh['warn']} stale (warn)")
+        if fresh.get("error"):
+            parts.append(f"{fresh['error']} stale (error)")
+        if fresh.get("runtime error"):
+            parts.append(f"{fresh['runtime error']} unreadable")
+        return ", ".join(parts)
+    stats = result.stats
+    if not stats:
+        return f"dbt exit {result.code}"
+    parts = [f"{stats.get('total', 0)} nodes: {stats.get('pass', 0)} passed"]
+    for key, label in (("warn", "warning"), ("error", "error"), ("skip", "skipped")):
+        if stats.get(key):
+            suffix = "s" if key != "skip" and stats[key] != 1 else ""
+            parts.append(f"{stats[key]} {label}{suffix}")
+    if stats.get("noop"):
+        parts.append(f"{stats['noop']} no-op")
+    return ", ".join(parts)
+
+
+def docs_dir_for(args: argparse.Namespace) -> Path:
+    """The quality report's folder: `--docs-dir`, else beside the warehouse checked."""
+    return Path(args.docs_dir) if args.docs_dir else default_docs_dir(Path(args.db))
+
+
+def check_stage(stages: Stages, db: Path, docs_dir: Path, project_dir: Path) -> bool:
+    """The quality gate as a stage line; failures, one per line, on standard error."""
+    from scorehouse.checks import run_checks
+
+    stages.start("checks")
+    report = run_checks(db, docs_dir, project_dir=project_dir)
+    failed = f"{len(report.failures)} of " if not report.success else ""
+    stages.done(
+        "checks",
+        report.success,
+        f"{failed}{report.evaluated} expectations failed; report {_shown(report.docs_index)}"
+        if not report.success
+        else f"{report.evaluated} expectations met; report {_shown(report.docs_index)}",
+    )
+    for failure in report.failures:
+        print(f"  - {failure}", file=sys.stderr)
+    return report.success
+
+
+def publish_stage(stages: Stages, db: Path, published_db: Path) -> dict[str, int]:
+    """Publish as a stage line; a refusal (ScorehouseError) ends the stage as failed."""
+    from scorehouse.publish import publish
+
+    stages.start("publish")
+    try:
+        counts = publish(db, published_db)
+    except ScorehouseError:
+        stages.done("publish", False, f"nothing published to {_shown(published_db)}")
+        raise
+    stages.done(
+        "publish",
+        True,
+        f"{sum(counts.values()):,} rows of {len(counts)} marts to {_shown(published_db)}",
+    )
+    return counts
+
+
+def run_summary(db: Path, as_of: str, counts: dict[str, int], published_db: Path) -> list[str]:
+    """The closing summary of a run: rows in, entities scored per kind, new MQLs and
+    alerts of the scoring date, and what was published (from the warehouse's marts)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        total, staged = con.execute(
+            "select coalesce(sum(row_count), 0), "
+            "coalesce(sum(case when row_outcome = 'staged' then row_count end), 0) "
+            "from marts.staging_row_counts"
+        ).fetchone()
+        leads, accounts, customers = (
+            con.execute(f"select count(distinct {key}) from marts.{mart}").fetchone()[0]
+            for mart, key in (
+                ("lead_scores", "contact_id"),
+                ("account_scores", "account_id"),
+                ("customer_health", "account_id"),
+            )
+        )
+        (mqls,) = con.execute(
+            "select count(distinct contact_id) from marts.lead_scores where is_mql"
+        ).fetchone()
+        alerts = con.execute(
+            "select alert_type, count(*) from marts.score_alerts "
+            "where as_of_date = cast(? as date) group by alert_type order by alert_type",
+            [as_of],
+        ).fetchall()
+    finally:
+        con.close()
+    new_mqls = dict(alerts).get("mql_reached", 0)
+    shown_alerts = ", ".join(f"{n:,} {kind}" for kind, n in alerts) or "none"
+    return [
+        f"rows in    {total:,} raw rows: {staged:,} staged, {total - staged:,} quarantined "
+        "(`scorehouse summary`: where each went)",
+        f"scored     {leads:,} leads, {accounts:,} accounts, {customers:,} customers as of {as_of}",
+        f"MQLs       {new_mqls:,} new today (alert mql_reached), {mqls:,} in all",
+        f"alerts     {shown_alerts} (today)",
+        f"published  {sum(counts.values()):,} rows of {len(counts)} marts to {published_db}",
+    ]
+
+
+def print_run_summary(db: Path, as_of: str, counts: dict[str, int], published_db: Path) -> None:
+    print()
+    for line in run_summary(db, as_of, counts, published_db):
+        print(line)
 
 
 def quality_gate(db: Path, docs_dir: Path, project_dir: Path = PROJECT_DIR) -> bool:
@@ -244,7 +431,7 @@ def quality_gate(db: Path, docs_dir: Path, project_dir: Path = PROJECT_DIR) -> b
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    return 0 if quality_gate(Path(args.db), Path(args.docs_dir), Path(args.project_dir)) else 1
+    return 0 if quality_gate(Path(args.db), docs_dir_for(args), Path(args.project_dir)) else 1
 
 
 def latest_scored_date(db_path: Path) -> dt.date | None:
@@ -264,43 +451,80 @@ def latest_scored_date(db_path: Path) -> dt.date | None:
         con.close()
 
 
+def backfill_eta(durations: list[float], left: int) -> float:
+    """Seconds the `left` dates still need, from the mean of the dates done. The first
+    date also builds the parents of the scoring runs, so once later dates are done it
+    is left out of the mean (it would overstate every later date)."""
+    typical = durations[1:] or durations
+    return sum(typical) / len(typical) * left if typical else 0.0
+
+
 def cmd_backfill(args: argparse.Namespace) -> int:
-    from scorehouse.dbt import run_dbt
-    from scorehouse.publish import publish
+    """Score every date of a range into the history (one line per date: n of N, outcome,
+    duration, ETA), rescore the current date, check and publish (one line per stage)."""
+    from scorehouse.dbt import DbtLog, new_log_path, run_dbt
 
     if args.to_date < args.from_date:
         raise ScorehouseError(f"--to {args.to_date} is before --from {args.from_date}")
     # Each date's build rescores the marts as of that date; end on the latest date ever
     # scored, so a backfill of the past leaves the current marts current.
     current = max(args.to_date, latest_scored_date(Path(args.db)) or args.to_date)
-    day = args.from_date
+    total = (args.to_date - args.from_date).days + 1
+    log = DbtLog(new_log_path(args.db, "backfill"), verbose=args.verbose)
+    print(
+        f"scorehouse backfill {args.from_date} .. {args.to_date} ({total} dates), then "
+        f"rescore {current}; dbt's output: {_shown(log.path)}",
+        flush=True,
+    )
     history_only = {"backtest_count": 0, "candidate_rule_set": None}
     # The first date builds everything the date-dependent models need (`@`: the models
     # downstream of int_scoring_runs and all their parents); later dates rebuild only
     # what depends on the scoring date.
     selection = "@int_scoring_runs"
-    while day <= args.to_date:
-        as_of = day.isoformat()
-        print(f"== scoring {as_of}", flush=True)
+    durations: list[float] = []
+    width = len(str(total))
+    for n in range(1, total + 1):
+        as_of = (args.from_date + dt.timedelta(days=n - 1)).isoformat()
+        stages = Stages(prefix=f"{n:>{width}} of {total}  {as_of}  ")
+        stages.start("build", args.verbose)
         code = run_dbt(
             ["build", "--select", selection, "--indirect-selection", "cautious"],
             as_of=as_of,
             vars=history_only,
             project_dir=args.project_dir,
             db=args.db,
+            log=log,
         )
+        durations.append(log.last.seconds if log.last is not None else 0.0)
+        left = total - n
+        note = f"; ETA {_duration(backfill_eta(durations, left))} for {left} more" if left else ""
+        stages.dbt_done("build", code, log, note if code == 0 else "", show_log=False)
         if code != 0:
-            print(f"scorehouse: backfill stopped at {as_of} (dbt exit {code})", file=sys.stderr)
+            print(
+                f"scorehouse: backfill stopped at {as_of} (dbt exit {code}); the dates before "
+                f"it are in the history, nothing was published. Full log: {log.path}",
+                file=sys.stderr,
+            )
             return code
         selection = "int_scoring_runs+"
-        day += dt.timedelta(days=1)
-    code = run_dbt(["build"], as_of=current.isoformat(), project_dir=args.project_dir, db=args.db)
+    stages = Stages()
+    stages.start("rescore", args.verbose)
+    code = run_dbt(
+        ["build"], as_of=current.isoformat(), project_dir=args.project_dir, db=args.db, log=log
+    )
+    stages.dbt_done("rescore", code, log, f" (as of {current})" if code == 0 else "")
     if code != 0:
+        print(
+            f"scorehouse: the rescoring build as of {current} failed (dbt exit {code}); "
+            f"nothing was published. Full log: {log.path}",
+            file=sys.stderr,
+        )
         return code
-    if not quality_gate(Path(args.db), Path(args.docs_dir), Path(args.project_dir)):
+    if not check_stage(stages, Path(args.db), docs_dir_for(args), Path(args.project_dir)):
         print("scorehouse: quality checks failed; nothing was published", file=sys.stderr)
         return 1
-    publish(Path(args.db), Path(args.published_db))
+    counts = publish_stage(stages, Path(args.db), Path(args.published_db))
+    print_run_summary(Path(args.db), current.isoformat(), counts, Path(args.published_db))
     print(
         f"backfilled {args.from_date} .. {args.to_date}, rescored {current} and published "
         f"{args.published_db}"
@@ -309,10 +533,13 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from scorehouse.publish import publish
+    from scorehouse.publish import parquet_folder, publish
 
     counts = publish(Path(args.db), Path(args.published_db))
-    print(f"published {sum(counts.values()):,} rows of {len(counts)} marts to {args.published_db}")
+    print(
+        f"published {sum(counts.values()):,} rows of {len(counts)} marts to {args.published_db}"
+        f" and, as Parquet, to {parquet_folder(Path(args.published_db))}/"
+    )
     return 0
 
 
@@ -372,6 +599,76 @@ def cmd_adopt(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Send the scores that changed since the last delivery to a CRM (docs/crm-export.md).
+    It takes the warehouse's lock itself, for its whole run (the export's state lives
+    in the warehouse, and two exports at once could send one change twice)."""
+    from dataclasses import replace
+
+    from scorehouse.export import BATCHES, default_destination, drop_batch, export, load_config
+    from scorehouse.lock import warehouse_lock
+
+    config = load_config(Path(args.config))
+    settings = {}
+    for option, name, value, least in (
+        ("--batch-size", "batch_size", args.batch_size, 1),
+        ("--attempts", "attempts", args.attempts, 1),
+        ("--retry-delay", "retry_base_seconds", args.retry_delay, 0),
+        ("--timeout", "timeout_seconds", args.timeout, 0.001),
+    ):
+        if value is None:
+            continue
+        if not value >= least:
+            raise ScorehouseError(f"{option} must be at least {least:g}, got {value:g}")
+        settings[name] = value
+    config = replace(config, webhook=replace(config.webhook, **settings))
+    db = Path(args.db)
+    if not db.exists():
+        raise ScorehouseError(
+            f"{db}: no warehouse to keep the export's state in; run `scorehouse run` first "
+            "(or pass --db)"
+        )
+    out_dir = None if args.format == "webhook" else Path(args.out_dir)
+    command = shlex.join(["scorehouse", "export", "--format", args.format])
+    with warehouse_lock(db, command, wait=args.wait):
+        if args.drop_batch:
+            destination = args.destination or default_destination(args.format, args.url, out_dir)
+            batch = drop_batch(db, destination, args.drop_batch)
+            print(
+                f"dropped batch {batch.batch_id} ({batch.record_count:,} records) of "
+                f"{destination}; it stays in {BATCHES}, and the next export sends those "
+                "records' current values again"
+            )
+            return 0
+        result = export(
+            args.format,
+            db=db,
+            published_db=Path(args.published_db),
+            config=config,
+            url=args.url,
+            out_dir=out_dir,
+            destination=args.destination,
+            full=args.full,
+            token=os.environ.get("SCOREHOUSE_EXPORT_TOKEN") or None,
+        )
+    earlier = f" ({result.retried} of an earlier run)" if result.retried else ""
+    print(
+        f"export to {result.destination}, scored as of {result.scored_as_of}: "
+        f"{len(result.sent)} batch(es), {result.records_sent:,} records delivered{earlier}; "
+        f"{result.unchanged:,} unchanged"
+    )
+    for path in result.files:
+        print(f"  wrote {path}")
+    if result.failure:
+        print(
+            f"scorehouse: export stopped: {result.failure}; {result.left_pending} batch(es) "
+            "wait for the next run",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from scorehouse.dbt import run_dbt
     from scorehouse.generate import generate
@@ -399,7 +696,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if code != 0:
         print(f"dbt build failed (exit {code})", file=sys.stderr)
         return code
-    if not quality_gate(Path(args.db), default_docs_dir()):
+    if not quality_gate(Path(args.db), default_docs_dir(Path(args.db))):
         return 1
     publish(Path(args.db), Path(args.published_db))
     print()
@@ -499,12 +796,26 @@ def build_parser() -> argparse.ArgumentParser:
     rn.add_argument("--db", default=str(default_db()))
     rn.add_argument("--published-db", default=str(default_published_db()))
     rn.add_argument("--project-dir", default=str(PROJECT_DIR))
-    rn.add_argument("--docs-dir", default=str(default_docs_dir()), help="quality report folder")
+    rn.add_argument(
+        "--docs-dir",
+        default=None,
+        help="quality report folder (default: quality/ beside the warehouse, --db)",
+    )
+    rn.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also show dbt's output as it runs (it always goes to the log file)",
+    )
     rn.set_defaults(func=cmd_run)
 
     ck = sub.add_parser("check", help="Great Expectations checks on the marts (HTML report)")
     ck.add_argument("--db", default=str(default_db()))
-    ck.add_argument("--docs-dir", default=str(default_docs_dir()))
+    ck.add_argument(
+        "--docs-dir",
+        default=None,
+        help="quality report folder (default: quality/ beside the warehouse, --db)",
+    )
     ck.add_argument("--project-dir", default=str(PROJECT_DIR))
     ck.set_defaults(func=cmd_check)
 
@@ -516,7 +827,17 @@ def build_parser() -> argparse.ArgumentParser:
     bf.add_argument("--db", default=str(default_db()))
     bf.add_argument("--published-db", default=str(default_published_db()))
     bf.add_argument("--project-dir", default=str(PROJECT_DIR))
-    bf.add_argument("--docs-dir", default=str(default_docs_dir()), help="quality report folder")
+    bf.add_argument(
+        "--docs-dir",
+        default=None,
+        help="quality report folder (default: quality/ beside the warehouse, --db)",
+    )
+    bf.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also show dbt's output as it runs (it always goes to the log file)",
+    )
     bf.set_defaults(func=cmd_backfill)
 
     pb = sub.add_parser("publish", help="copy the BI marts to the read-only published file")
@@ -568,6 +889,47 @@ def build_parser() -> argparse.ArgumentParser:
     ad.add_argument("name", help="the candidate rule set, e.g. calibrated_acquisition")
     ad.add_argument("--project-dir", default=str(PROJECT_DIR))
     ad.set_defaults(func=cmd_adopt)
+
+    ex = sub.add_parser(
+        "export",
+        help="send the scores that changed since the last export to a CRM: HubSpot or "
+        "Salesforce import files, or a webhook (docs/crm-export.md)",
+    )
+    ex.add_argument("--format", choices=["hubspot", "salesforce", "webhook"], required=True)
+    ex.add_argument("--url", help="webhook: the address to POST the JSON batches to")
+    ex.add_argument(
+        "--out-dir",
+        default=str(PROJECT_DIR / "data" / "exports"),
+        help="hubspot, salesforce: the folder to write the CSV files into",
+    )
+    ex.add_argument(
+        "--destination",
+        help="the name the export's state is kept under (default: the format and the "
+        "--url or --out-dir)",
+    )
+    ex.add_argument(
+        "--full", action="store_true", help="send every score, changed or not (ignore the state)"
+    )
+    ex.add_argument("--batch-size", type=int, help="webhook: records per POST")
+    ex.add_argument("--attempts", type=int, help="webhook: tries per batch, the first included")
+    ex.add_argument(
+        "--retry-delay", type=float, help="webhook: seconds before the 2nd try, doubled after"
+    )
+    ex.add_argument("--timeout", type=float, help="webhook: seconds to wait for an answer")
+    ex.add_argument(
+        "--drop-batch",
+        metavar="BATCH_ID",
+        help="give up on an undelivered batch its receiver will never take, then stop",
+    )
+    ex.add_argument(
+        "--config",
+        default=str(PROJECT_DIR / "crm_export.yml"),
+        help="the export settings: field names, reasons length, webhook tries",
+    )
+    ex.add_argument("--db", default=str(default_db()), help="the warehouse that keeps the state")
+    ex.add_argument("--published-db", default=str(default_published_db()))
+    _add_wait(ex, "if another run holds the warehouse, wait until it ends (at most SECONDS)")
+    ex.set_defaults(func=cmd_export)
 
     dm = sub.add_parser("demo", help="generate, load, build and summarise the demo")
     dm.add_argument("--out", default=str(PROJECT_DIR / "data"))

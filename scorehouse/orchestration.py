@@ -1,6 +1,9 @@
 """Dagster code location: the dbt project as assets, published for BI, on a daily schedule.
 
-    dagster dev -m scorehouse.orchestration        # UI and the daily schedule, locally
+    DAGSTER_HOME=$PWD/data/dagster dagster dev -m scorehouse.orchestration   # UI, schedule
+
+(`dagster dev` needs the dagster-webserver package; DAGSTER_HOME, an existing folder, keeps
+the runs' history between sessions; without it Dagster uses a temporary folder.)
 
 Each daily partition D is scored as of D + 1 (midnight after D), so the run for a day
 sees all of that day's data. The schedule runs the last complete day every morning.
@@ -9,10 +12,15 @@ The publication asset runs only after every dbt model and test has passed.
 Each asset holds the warehouse's lock while it uses the warehouse (scorehouse/lock.py), as
 the `scorehouse` commands do: a run that finds it held, by a `scorehouse load` say, waits
 for it (at most LOCK_WAIT_SECONDS), then fails with the line that names the holder.
+
+The scoring date reaches dbt as environment variable SCOREHOUSE_AS_OF_DATE, not as a var,
+so that every partition's build reuses dbt's partial parse (scorehouse/dbt.py).
 """
 
+# No `from __future__ import annotations` here: Dagster reads the annotation of each
+# asset's `context` parameter at definition time, and refuses it as a string.
+import contextlib
 import datetime as dt
-import json
 import os
 from pathlib import Path
 
@@ -28,8 +36,9 @@ from dagster import (
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
 from scorehouse.checks import run_checks
-from scorehouse.contract import PROJECT_DIR
-from scorehouse.dbt import dbt_executable
+from scorehouse.contract import PROJECT_DIR, PROJECT_PARTS
+from scorehouse.dbt import AS_OF_ENV, dbt_executable, run_dbt
+from scorehouse.errors import ScorehouseError
 from scorehouse.lock import warehouse_lock
 from scorehouse.publish import publish
 
@@ -38,10 +47,40 @@ LOCK_WAIT_SECONDS = 3600
 
 DAILY = DailyPartitionsDefinition(start_date=os.environ.get("SCOREHOUSE_START_DATE", "2025-11-01"))
 
+
+def prepare_manifest(project: DbtProject) -> None:
+    """Write the dbt manifest the assets are defined from, with the project's own dbt and
+    profiles. (dagster-dbt's own preparer runs a `dbt` found on PATH, with no profiles
+    folder: with the virtual environment not activated, `dagster dev` then loads no code
+    location.)"""
+    code = run_dbt(["parse", "--quiet"], project_dir=project.project_dir)
+    if code != 0 or not project.manifest_path.exists():
+        raise ScorehouseError(
+            f"dbt parse failed (exit {code}) in {project.project_dir}: no manifest for the "
+            "Dagster assets; run `.venv/bin/dbt parse` there to see why"
+        )
+
+
+def manifest_is_stale(project: DbtProject) -> bool:
+    """Whether the manifest is missing or older than a file of the dbt project."""
+    if not project.manifest_path.exists():
+        return True
+    written = project.manifest_path.stat().st_mtime
+    for part in PROJECT_PARTS:
+        path = Path(project.project_dir) / part
+        files = path.rglob("*") if path.is_dir() else [path]
+        if any(f.is_file() and f.stat().st_mtime > written for f in files):
+            return True
+    return False
+
+
 dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
-if not dbt_project.manifest_path.exists():
-    # Outside `dagster dev`, the manifest must exist before the assets are defined.
-    dbt_project.preparer.prepare(dbt_project)
+# The manifest must exist before the assets are defined. Under `dagster dev`, it is
+# written again when a project file changed since, so that a reload shows the change.
+if not dbt_project.manifest_path.exists() or (
+    os.environ.get("DAGSTER_IS_DEV_CLI") and manifest_is_stale(dbt_project)
+):
+    prepare_manifest(dbt_project)
 
 
 def build_db() -> Path:
@@ -60,13 +99,30 @@ def as_of_for(partition_key: str) -> str:
     return (dt.date.fromisoformat(partition_key) + dt.timedelta(days=1)).isoformat()
 
 
+@contextlib.contextmanager
+def scoring_date_env(as_of: str):
+    """SCOREHOUSE_AS_OF_DATE set to `as_of` for the `with` block, then as it was.
+    DbtCliResource.cli passes the environment of the moment it starts dbt, and takes no
+    environment of its own; dbt is started inside the block."""
+    previous = os.environ.get(AS_OF_ENV)
+    os.environ[AS_OF_ENV] = as_of
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(AS_OF_ENV, None)
+        else:
+            os.environ[AS_OF_ENV] = previous
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, partitions_def=DAILY)
 def scorehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     """Every dbt seed, model and test, built as of the partition's scoring date."""
-    dbt_vars = json.dumps({"as_of_date": as_of_for(context.partition_key)})
     # dbt is a subprocess: this step's process holds the lock around it.
     with _lock(context, "dbt build"):
-        yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()
+        with scoring_date_env(as_of_for(context.partition_key)):
+            invocation = dbt.cli(["build"], context=context)
+        yield from invocation.stream()
 
 
 @asset(deps=[scorehouse_dbt_assets], partitions_def=DAILY)
@@ -78,7 +134,8 @@ def published_marts(context: AssetExecutionContext) -> MaterializeResult:
         )
     )
     with _lock(context, "published_marts"):
-        report = run_checks(build_db(), PROJECT_DIR / "data" / "quality")
+        # The report goes beside the warehouse, as `scorehouse check` writes it.
+        report = run_checks(build_db(), build_db().resolve().parent / "quality")
         if not report.success:
             raise RuntimeError(
                 "quality checks failed, nothing published:\n" + "\n".join(report.failures)

@@ -48,13 +48,15 @@ class Project:
     def dbt(
         self, *args: str, as_of: str = "2026-11-01", check: bool = True, vars: dict | None = None
     ):
+        # The scoring date goes by environment variable, as `scorehouse` passes it: a new
+        # date then costs dbt no parsing (macro as_of_date_text), and a new var does.
         env = {
             **os.environ,
             "DBT_PROFILES_DIR": str(self.path),
             "SCOREHOUSE_DB": str(self.db),
+            "SCOREHOUSE_AS_OF_DATE": "" if "as_of_date" in (vars or {}) else as_of,
         }
-        all_vars = {"as_of_date": as_of, **(vars or {})}
-        command = [DBT, *args, "--vars", json.dumps(all_vars)]
+        command = [DBT, *args, *(["--vars", json.dumps(vars)] if vars else [])]
         result = subprocess.run(
             command, cwd=self.path, env=env, capture_output=True, text=True, timeout=600
         )

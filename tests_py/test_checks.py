@@ -1,14 +1,16 @@
 """The Great Expectations gate catches what it guards: an out-of-range score, an A1
-share out of bounds and a non-finite value in any mart."""
+share out of bounds and a non-finite value in any mart; its report reads offline."""
 
 from __future__ import annotations
 
 import contextlib
+import re
 
 import duckdb
 import pytest
 
 from scorehouse.checks import run_checks
+from scorehouse.errors import ScorehouseError
 from tests_py.conftest import copy_project
 
 
@@ -21,10 +23,35 @@ def built(tmp_path_factory, generated_raw):
 
 
 def test_a_sound_build_passes_and_writes_the_report(built, tmp_path):
+    """The report's index is our own page: every expectation, and no http(s) address at
+    all (GX's pages load CSS and scripts from CDNs), so it reads offline; its links lead
+    to GX's pages, whose logo is the copy GX ships, not its S3 bucket's."""
     report = run_checks(built.db, tmp_path / "docs", project_dir=built.path)
     assert report.success, report.failures
     assert report.evaluated >= 20
-    assert "Expectation" in report.docs_index.read_text() or report.docs_index.stat().st_size > 1000
+    assert report.docs_index == tmp_path / "docs" / "index.html"
+    index = report.docs_index.read_text()
+    assert not re.search(r"https?:", index, re.IGNORECASE)
+    assert "PASSED" in index and index.count('<td class="pass">met</td>') == report.evaluated
+    links = re.findall(r'href="([^"]+)"', index)
+    assert any(link.startswith("gx/validations/lead_scores/") for link in links)
+    for link in links:
+        assert (report.docs_index.parent / link).is_file(), link
+    gx_pages = list((tmp_path / "docs" / "gx").rglob("*.html"))
+    assert gx_pages
+    for page in gx_pages:
+        assert "great-expectations-web-assets" not in page.read_text(), page
+
+
+def test_a_folder_that_is_no_report_is_never_replaced(built, tmp_path):
+    """The report replaces its folder whole: a folder holding anything else is refused
+    before any check runs, and left as it was."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    with pytest.raises(ScorehouseError, match="not a Scorehouse quality report"):
+        run_checks(built.db, mine, project_dir=built.path)
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
 
 
 @contextlib.contextmanager
@@ -58,6 +85,10 @@ def test_an_out_of_range_score_fails_with_a_readable_line(built, tmp_path):
         and "150" in f
         for f in report.failures
     ), report.failures
+    index = report.docs_index.read_text()
+    assert "FAILED: 1 expectation(s)" in index
+    (row,) = [r for r in index.split("<tr>") if "FAILED</td>" in r]
+    assert "column=fit_score" in row and "150" in row
 
 
 def test_an_a1_share_out_of_bounds_fails(built, tmp_path):

@@ -252,24 +252,40 @@ def test_score_alerts_come_most_actionable_first(monkeypatch, publication, tmp_p
     con = duckdb.connect(str(copy))
     con.execute(
         "insert into score_alerts select * from (values "
-        "('account', 'ACC-1', 'retention', 'grade_changed', 'grade changed from B1 to A1', "
-        " 50.0, 30.0, 20.0, date '2026-11-01', date '2026-10-31'), "
-        "('account', 'ACC-2', 'customer_health', 'tier_dropped', 'tier dropped', "
-        " 40.0, 60.0, -20.0, date '2026-11-01', date '2026-10-31'), "
-        "('contact', 'CON-3', 'acquisition', 'mql_reached', 'reached MQL', "
-        " 61.0, 55.0, 6.0, date '2026-11-01', date '2026-10-31'), "
-        "('account', 'ACC-4', 'retention', 'grade_changed', 'grade changed from A1 to C1', "
-        " 10.0, 40.0, -30.0, date '2026-11-01', date '2026-10-31'), "
-        "('account', 'ACC-5', 'retention', 'grade_changed', 'an older alert', "
-        " 10.0, 90.0, -80.0, date '2026-10-31', date '2026-10-30'))"
+        "('account', 'ACC-1', 'retention', 'v1', 'v1', 'grade_changed', 'behaviour', "
+        " 'grade changed from B1 to A1', 50.0, 30.0, 20.0, date '2026-11-01', date '2026-10-31'), "
+        "('account', 'ACC-2', 'customer_health', 'v1', 'v1', 'tier_dropped', 'behaviour', "
+        " 'tier dropped', 40.0, 60.0, -20.0, date '2026-11-01', date '2026-10-31'), "
+        "('contact', 'CON-3', 'acquisition', 'v2', 'v1', 'mql_reached', 'behaviour', "
+        " 'reached MQL', 61.0, 55.0, 6.0, date '2026-11-01', date '2026-10-31'), "
+        "('account', 'ACC-4', 'retention', 'v1', 'v1', 'grade_changed', 'behaviour', "
+        " 'grade changed from A1 to C1', 10.0, 40.0, -30.0, date '2026-11-01', date '2026-10-31'), "
+        # The rule change of acquisition alone made CON-6 an MQL: left out unless asked.
+        "('contact', 'CON-6', 'acquisition', 'v2', 'v1', 'mql_reached', 'configuration', "
+        " 'reached MQL', 70.0, 50.0, 20.0, date '2026-11-01', date '2026-10-31'), "
+        "('account', 'ACC-5', 'retention', 'v1', 'v1', 'grade_changed', 'behaviour', "
+        " 'an older alert', 10.0, 90.0, -80.0, date '2026-10-31', date '2026-10-30'))"
     )
     con.close()
     alerts = published.recent_alerts(published.open_publication(copy))
     assert list(alerts["entity_id"]) == ["CON-3", "ACC-2", "ACC-4", "ACC-1"]
+    every = published.recent_alerts(published.open_publication(copy), include_configuration=True)
+    assert list(every["entity_id"]) == ["CON-6", "CON-3", "ACC-2", "ACC-4", "ACC-1"]
     app = run_app(monkeypatch, copy, "tiers")
     assert_clean(app)
     assert "1 mql_reached, 1 tier_dropped, 2 grade_changed" in texts(app)
+    assert "1 caused by a rule change left out" in texts(app)
     assert list(app.dataframe[1].value["entity_id"]) == ["CON-3", "ACC-2", "ACC-4", "ACC-1"]
+    app.toggle(key="alert_configuration").set_value(True).run()
+    assert_clean(app)
+    assert "2 mql_reached, 1 tier_dropped, 2 grade_changed" in texts(app)
+    assert list(app.dataframe[1].value["entity_id"]) == [
+        "CON-6",
+        "CON-3",
+        "ACC-2",
+        "ACC-4",
+        "ACC-1",
+    ]
 
 
 def test_model_performance_shows_auc_lift_and_the_what_if(monkeypatch, publication):

@@ -1,12 +1,17 @@
-"""Daily operation: history per date (re-running a date replaces it exactly), and safe
-publishing (a reader is never blocked, a failed build leaves the publication as it was)."""
+"""Daily operation: history per date (re-running a date replaces it exactly), safe
+publishing (a reader is never blocked, a failed build leaves the publication as it was),
+and what the commands print: one line per stage, a closing summary, dbt's output in a log
+file (the failing nodes' errors on failure), no colour codes into a pipe, and a new
+scoring date that costs dbt no parsing."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -45,8 +50,57 @@ def cli(project, *args, check=True):
 def backfilled(tmp_path_factory, generated_raw):
     project = copy_project(tmp_path_factory.mktemp("ops"))
     project.load(generated_raw)
-    cli(project, "backfill", "--from", "2026-10-28", "--to", "2026-11-01")
+    project.backfill = cli(project, "backfill", "--from", "2026-10-28", "--to", "2026-11-01")
     return project
+
+
+def log_of(result) -> Path:
+    """The log file a `scorehouse run` or `backfill` named on its first line."""
+    match = re.search(r"dbt's output: (\S+)", result.stdout)
+    assert match, result.stdout
+    return Path(match.group(1))
+
+
+def assert_no_colour(result):
+    assert "\x1b" not in result.stdout + result.stderr, "an escape code went into a pipe"
+
+
+def test_backfill_prints_a_line_per_date_with_its_eta_then_the_stages(backfilled):
+    result = backfilled.backfill
+    assert_no_colour(result)
+    lines = result.stdout.splitlines()
+    dates = [line for line in lines if re.match(r"\d of 5  2026-", line)]
+    assert [line[:18] for line in dates] == [
+        f"{n} of 5  {day}"
+        for n, day in enumerate(
+            ["2026-10-28", "2026-10-29", "2026-10-30", "2026-10-31", "2026-11-01"], start=1
+        )
+    ]
+    for n, line in enumerate(dates, start=1):
+        assert re.search(r"build +ok +\d+\.\ds  \d+ nodes: \d+ passed", line), line
+        assert ("; ETA " in line) == (n < 5), line
+    assert re.search(r"; ETA \S+ for 4 more$", dates[0])
+    stages = [line.split()[0] for line in lines if re.match(r"(rescore|checks|publish) ", line)]
+    assert stages == ["rescore", "checks", "publish"]
+    for label in ("rows in", "scored", "MQLs", "alerts", "published"):
+        assert sum(line.startswith(label) for line in lines) == 1, label
+    assert len(lines) < 20, "one line per date and stage, not dbt's output"
+    log = log_of(result)
+    assert log.parent == backfilled.db.parent / "logs"
+    text = log.read_text()
+    assert text.count("Done. PASS=") == 6 and "\x1b" not in text
+
+
+def test_a_new_scoring_date_costs_dbt_no_parsing(backfilled):
+    """The date reaches dbt by environment, not --vars: after the first full parse (no
+    saved manifest), the 5 dates reuse it; only the rescoring build, whose vars differ
+    (the dates run with backtests off), parses again. Before, every date did."""
+    text = log_of(backfilled.backfill).read_text()
+    reparses = re.findall(r"Unable to do partial parsing because (.*)", text)
+    assert reparses == [
+        "saved manifest not found. Starting full parse.",
+        "config vars, config profile, or config target have changed",
+    ]
 
 
 def history(project):
@@ -84,13 +138,21 @@ def test_a_failed_build_leaves_the_publication_untouched(backfilled):
         "scoring/grade_bands.csv", "acquisition,fit,B,50,75", "acquisition,fit,B,50,80"
     )
     try:
-        result = cli(backfilled, "run", "--as-of", "2026-11-02", check=False)
+        # --fail-fast: dbt stops at the first failure instead of building the rest.
+        result = cli(backfilled, "run", "--as-of", "2026-11-02", "--fail-fast", check=False)
     finally:
         backfilled.edit_seed(
             "scoring/grade_bands.csv", "acquisition,fit,B,50,80", "acquisition,fit,B,50,75"
         )
     assert result.returncode != 0
     assert "was left as it was" in result.stderr
+    # What failed and why is printed, with the log's path: no need to rerun to see it.
+    assert re.search(r"^build +FAILED ", result.stdout, re.MULTILINE), result.stdout
+    assert "Failure in model int_scoring_rules_checked" in result.stderr
+    assert "grade_bands (model_id=acquisition, dimension=fit, grade=B): overlaps" in result.stderr
+    assert f"Full log: {log_of(result).resolve()}" in result.stderr
+    assert "overlaps band A" in log_of(result).read_text()
+    assert_no_colour(result)
     con = duckdb.connect(str(published), read_only=True)
     assert con.execute("select * from lead_scores order by all").fetchall() == before
     assert (
@@ -118,11 +180,27 @@ def test_a_reader_stays_connected_while_a_build_runs_and_publishes(backfilled):
     thread = threading.Thread(target=keep_reading)
     thread.start()
     try:
-        cli(backfilled, "run", "--as-of", "2026-11-02")
+        result = cli(backfilled, "run", "--as-of", "2026-11-02")
     finally:
         done.set()
         thread.join()
     reader.close()
+    # One line per stage and a closing summary, instead of dbt's ~640 lines.
+    assert_no_colour(result)
+    lines = result.stdout.splitlines()
+    stages = [
+        line.split()[:2] for line in lines if re.match(r"(freshness|build|checks|publish) ", line)
+    ]
+    assert stages == [["freshness", "ok"], ["build", "ok"], ["checks", "ok"], ["publish", "ok"]]
+    assert re.search(r"^MQLs +\d+ new today", result.stdout, re.MULTILINE)
+    assert re.search(
+        r"^scored +\d+ leads, \d+ accounts, \d+ customers as of 2026-11-02",
+        result.stdout,
+        re.MULTILINE,
+    )
+    assert len(lines) < 15, result.stdout
+    # The same project, a new date, the same vars: dbt reused its parse.
+    assert "Unable to do partial parsing" not in log_of(result).read_text()
     assert not errors
     assert seen_dates == {"2026-11-01"}, "a connected reader keeps the version it opened"
     fresh = duckdb.connect(str(published), read_only=True)
@@ -145,7 +223,17 @@ def test_a_failed_quality_check_leaves_the_publication_untouched(backfilled):
         original.replace("quality_min_scored_share: 0.01", "quality_min_scored_share: 1.0")
     )
     try:
-        result = cli(backfilled, "run", "--as-of", "2026-11-03", check=False)
+        # Without dbt's tests: the gate that stops this run is the quality checks'.
+        result = cli(
+            backfilled,
+            "run",
+            "--as-of",
+            "2026-11-03",
+            "--exclude",
+            "resource_type:test",
+            "resource_type:unit_test",
+            check=False,
+        )
     finally:
         path.write_text(original)
     assert result.returncode == 1

@@ -1,9 +1,10 @@
 """The semantic layer answers what SQL on the marts answers; the docs site is complete.
 
 `mf query` (MetricFlow's CLI, as a BI user runs it) on a copy of the `make dbt-test`
-warehouse, compared with direct SQL on its marts. Then `dbt docs generate`: the
-overview page, the doc blocks, a description for every mart column, and the exposures
-that say who reads which mart.
+warehouse, compared with direct SQL on its marts; and on its publication alone (profile
+target `published`), with no warehouse at all. Then `dbt docs generate`: the overview
+page, the doc blocks, a description for every mart column, and the exposures that say who
+reads which mart.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests_py.bi_warehouse import built_test_warehouse, query
+from tests_py.bi_warehouse import built_test_warehouse, published_test_marts, query
 from tests_py.conftest import Project, copy_project
 
 MF = str(Path(sys.executable).parent / "mf")
@@ -36,8 +37,13 @@ def project(tmp_path_factory) -> Project:
     return project
 
 
-def mf(project: Project, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DBT_PROFILES_DIR": str(project.path), "SCOREHOUSE_DB": str(project.db)}
+def mf(project: Project, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(project.path),
+        "SCOREHOUSE_DB": str(project.db),
+        **(env or {}),
+    }
     result = subprocess.run(
         [MF, *args], cwd=project.path, env=env, capture_output=True, text=True, timeout=300
     )
@@ -45,14 +51,16 @@ def mf(project: Project, *args: str) -> subprocess.CompletedProcess:
     return result
 
 
-def mf_query(project: Project, metrics: str, group_by: str | None = None) -> pd.DataFrame:
+def mf_query(
+    project: Project, metrics: str, group_by: str | None = None, env: dict | None = None
+) -> pd.DataFrame:
     """`mf query` as a BI user runs it, the result read back from its CSV output."""
     out = project.path / "mf_result.csv"
     out.unlink(missing_ok=True)
     args = ["query", "--metrics", metrics, "--csv", str(out), "--quiet"]
     if group_by:
         args += ["--group-by", group_by]
-    mf(project, *args)
+    mf(project, *args, env=env)
     return pd.read_csv(out, keep_default_na=False, na_values=[""])
 
 
@@ -192,6 +200,47 @@ def test_a_saved_query_answers_the_grade_matrix(project):
     )
 
 
+def test_mf_query_answers_from_the_publication_without_the_warehouse(project, tmp_path_factory):
+    # A BI user's machine: the publication, the project and its semantic manifest (as
+    # `dbt parse` wrote it, here for the warehouse), and no warehouse file at all.
+    publication = published_test_marts(tmp_path_factory.mktemp("semantic-published"))
+    reader = copy_project(tmp_path_factory.mktemp("semantic-reader"))
+    (reader.path / "target").mkdir()
+    shutil.copy(project.path / "target" / "semantic_manifest.json", reader.path / "target")
+    published = {"SCOREHOUSE_TARGET": "published", "SCOREHOUSE_PUBLISHED_DB": str(publication)}
+
+    metrics = mf_query(reader, "leads,mqls,average_score", "lead__lead_grade", env=published)
+    sql = {
+        grade: {"leads": leads, "mqls": mqls, "average": average}
+        for grade, leads, mqls, average in query(
+            publication,
+            "select lead_grade, count(*), count(case when is_mql then 1 end), "
+            "avg(total_score) from lead_scores group by lead_grade",
+        )
+    }
+    assert_same(
+        by_key(metrics, "lead__lead_grade"),
+        sql,
+        {"leads": "leads", "mqls": "mqls", "average_score": "average"},
+    )
+    # The backtest, dated by the publication's scoring date, over the time spine.
+    rates = mf_query(reader, "conversion_rate", "backtest__model_id,backtest__grade", env=published)
+    rates["key"] = rates["backtest__model_id"] + "/" + rates["backtest__grade"]
+    sql = {
+        f"{model}/{grade}": {"rate": conversions / entities}
+        for model, grade, conversions, entities in query(
+            publication,
+            "select model_id, grade, sum(conversions), sum(entities) from model_performance "
+            "where rule_set = 'current' group by model_id, grade",
+        )
+    }
+    answered = {
+        key: row for key, row in by_key(rates, "key").items() if not pd.isna(row["conversion_rate"])
+    }
+    assert_same(answered, sql, {"conversion_rate": "rate"})
+    assert not reader.db.exists() and not list(reader.path.glob("*.duckdb*"))
+
+
 @pytest.fixture(scope="module")
 def docs(project) -> dict:
     """`dbt docs generate` on the copy: its manifest and catalog, and the site."""
@@ -238,7 +287,8 @@ def test_every_mart_column_is_described_and_in_the_warehouse(docs):
 
 def test_exposures_say_who_reads_which_mart(docs):
     exposures = {exposure["name"]: exposure for exposure in docs["manifest"]["exposures"].values()}
-    assert set(exposures) == {"scorehouse_dashboard", "bi_consumer"}
+    assert set(exposures) == {"scorehouse_dashboard", "bi_consumer", "crm_sync"}
+    assert exposures["crm_sync"]["type"] == "application"
     dashboard = set(exposures["scorehouse_dashboard"]["depends_on"]["nodes"])
     assert "model.scorehouse.lead_scores" in dashboard
     assert "model.scorehouse.customer_health" in dashboard

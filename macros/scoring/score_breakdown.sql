@@ -1,5 +1,6 @@
 {#- Body of a breakdown mart: one row per entity of `entity_type`, model and matched
-    rule in the current run, with base, decayed and capped points and the rule's text. -#}
+    rule in the current run, with base, decayed and capped points, the rule's text and
+    the version of the model's configuration (int_rule_set_versions). -#}
 {% macro score_breakdown(entity_type) -%}
 with
 
@@ -15,10 +16,15 @@ rules as (
     select * from {{ ref('int_scoring_rules_checked') }}
 ),
 
+versions as (
+    select * from {{ ref('int_rule_set_versions') }}
+),
+
 breakdown as (
     select
         rule_points.entity_id as {{ entity_type }}_id,
         rule_points.model_id,
+        versions.rule_set_version,
         rule_points.rule_id,
         rule_points.dimension,
         rule_points.category_id,
@@ -37,6 +43,8 @@ breakdown as (
             runs.rule_set = rules.rule_set
             and rule_points.model_id = rules.model_id
             and rule_points.rule_id = rules.rule_id
+    inner join versions
+        on rule_points.model_id = versions.model_id
     where runs.run_type = 'current' and rule_points.entity_type = '{{ entity_type }}'
 )
 

@@ -1,9 +1,11 @@
 {#- The scoring runs one build computes, as a list of dicts (run_id, run_type, rule_set,
     days_back): the current rules as of `as_of_date`; the current rules as of
     `backtest_count` past dates, `backtest_horizon_days` + k * `backtest_spacing_days`
-    days back; and, when var `candidate_rule_set` names one, the candidate rules as of
-    the same past dates. int_scoring_runs turns them into a table; models that compute
-    every run in one pass (int_rule_matches_decayed) loop over them. -#}
+    days back; when var `candidate_rule_set` names one, the candidate rules as of the
+    same past dates; and, when a model's configuration changed since the previous date
+    in the score history (macro restated_run_date), the current rules as of that date
+    (`restated`). int_scoring_runs turns them into a table; models that compute every
+    run in one pass (int_rule_matches_decayed) loop over them. -#}
 {% macro scoring_runs() -%}
     {%- set horizon = var('backtest_horizon_days') | int -%}
     {%- set spacing = var('backtest_spacing_days') | int -%}
@@ -22,5 +24,14 @@
             }) -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- set restated = scorehouse.restated_run_date() -%}
+    {%- if restated -%}
+        {#- The engine's date (or datetime) read back as a date. #}
+        {%- set restated_date = modules.datetime.datetime.strptime((restated | string)[:10], '%Y-%m-%d') -%}
+        {%- set days_back = (scorehouse.scoring_date() - restated_date).days -%}
+        {%- do runs.append({
+            'run_id': 'restated', 'run_type': 'restated', 'rule_set': 'current', 'days_back': days_back,
+        }) -%}
+    {%- endif -%}
     {{ return(runs) }}
 {%- endmacro %}

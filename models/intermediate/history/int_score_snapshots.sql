@@ -1,11 +1,19 @@
 {#- The scores of one scoring date, appended to the history: one row per entity, model
-    and date, from the BI marts. Each run replaces its own date exactly (delete+insert
-    on `as_of_date`), so re-running a date changes nothing and a backfill can run dates
-    in any order (on Spark: insert_overwrite of the date's partition, see macro
+    and date, from the BI marts, with the version of the model's configuration that
+    scored them (`rule_set_version`) and, when some model's version changed since the
+    previous date in the history, the entity's scores on that date rescored under this
+    date's configuration (`restated_*`, from int_scores_restated; null otherwise).
+    score_alerts splits each move into what the configuration moved and what behaviour
+    moved with them. Each run replaces its own date exactly (delete+insert on
+    `as_of_date`), so re-running a date changes nothing and a backfill can run dates in
+    any order (on Spark: insert_overwrite of the date's partition, see macro
     `replace_dates_config`). `full_refresh=false`: a --full-refresh rebuilds everything
-    else but never erases the history. -#}
+    else but never erases the history. `on_schema_change='append_new_columns'`: a
+    column added here is added to a history written before it, whose rows keep null
+    there (a version unknown), on DuckDB, PostgreSQL and Spark; nothing is dropped. New
+    columns go before `as_of_date`, which Spark wants last. -#}
 {{ replace_dates_config('as_of_date') }}
-{{ config(on_schema_change='fail', full_refresh=false) }}
+{{ config(on_schema_change='append_new_columns', full_refresh=false) }}
 
 with
 
@@ -21,6 +29,10 @@ customer_health as (
     select * from {{ ref('customer_health') }}
 ),
 
+restated as (
+    select * from {{ ref('int_scores_restated') }}
+),
+
 snapshots as (
     select
         'contact' as entity_type,
@@ -33,6 +45,7 @@ snapshots as (
         total_score,
         is_mql,
         is_sql,
+        rule_set_version,
         scored_as_of as as_of_date
     from lead_scores
 
@@ -49,6 +62,7 @@ snapshots as (
         total_score,
         false as is_mql,
         false as is_sql,
+        rule_set_version,
         scored_as_of as as_of_date
     from account_scores
 
@@ -65,8 +79,37 @@ snapshots as (
         health_score as total_score,
         false as is_mql,
         false as is_sql,
+        rule_set_version,
         scored_as_of as as_of_date
     from customer_health
+),
+
+with_restated as (
+    select
+        snapshots.entity_type,
+        snapshots.entity_id,
+        snapshots.model_id,
+        snapshots.grade,
+        snapshots.value_tier,
+        snapshots.fit_score,
+        snapshots.engagement_score,
+        snapshots.total_score,
+        snapshots.is_mql,
+        snapshots.is_sql,
+        snapshots.rule_set_version,
+        restated.as_of_date as restated_as_of_date,
+        restated.grade as restated_grade,
+        restated.value_tier as restated_value_tier,
+        restated.total_score as restated_total_score,
+        restated.is_mql as restated_is_mql,
+        restated.is_sql as restated_is_sql,
+        snapshots.as_of_date
+    from snapshots
+    left join restated
+        on
+            snapshots.entity_type = restated.entity_type
+            and snapshots.entity_id = restated.entity_id
+            and snapshots.model_id = restated.model_id
 )
 
-select * from snapshots
+select * from with_restated

@@ -1,7 +1,9 @@
 {#- Backtest and what-if scores joined to what happened next: one row per run (as of a
     past date D), model with an outcome, and entity it scored, with whether the model's
-    outcome occurred in [D, D + backtest_horizon_days). Scores use only data before D
-    (see int_signals_scored); outcomes only data from D on. -#}
+    outcome occurred in [D, D + backtest_horizon_days), and whether the entity was an
+    MQL then (int_scores_graded) and due a call (an MQL whose grade has a service level,
+    as in lead_scores), for the volume figures of model_performance_summary. Scores use
+    only data before D (see int_signals_scored); outcomes only data from D on. -#}
 with
 
 runs as (
@@ -20,6 +22,10 @@ outcomes as (
     select * from {{ ref('int_outcomes') }}
 ),
 
+service_levels as (
+    select * from {{ ref('service_levels') }}
+),
+
 past_scores as (
     select
         runs.run_id,
@@ -31,12 +37,16 @@ past_scores as (
         scores.entity_type,
         scores.entity_id,
         coalesce(scores.grade, scores.total_tier, 'ungraded') as grade,
-        scores.total_score
+        scores.total_score,
+        scores.is_mql,
+        scores.is_mql and service_levels.response_hours is not null as is_call
     from scores
     inner join runs
         on scores.run_id = runs.run_id
     inner join scoring_models
         on scores.model_id = scoring_models.model_id
+    left join service_levels
+        on scores.model_id = service_levels.model_id and scores.grade = service_levels.lead_grade
     where
         runs.run_type in ('backtest', 'whatif')
         and scores.scope = 'scored'
@@ -71,6 +81,8 @@ joined as (
         past_scores.entity_id,
         past_scores.grade,
         past_scores.total_score,
+        past_scores.is_mql,
+        past_scores.is_call,
         converted.entity_id is not null as is_converted
     from past_scores
     left join converted

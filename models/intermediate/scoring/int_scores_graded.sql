@@ -1,7 +1,10 @@
 {#- One row per run, model and entity the model scores: each dimension's score (the sum
     of its rules' capped points), the total (dimensions weighted by
     `scoring_dimensions`), the fit grade, engagement level and total tier from the
-    run's rule set's bands (int_grade_bands), and any qualification by a rule (`qualifies_as`). -#}
+    run's rule set's bands (int_grade_bands), any qualification by a rule (`qualifies_as`),
+    and the MQL and SQL status: a qualifying rule, or the total at or above the model's
+    `qualification_thresholds` (a model without thresholds qualifies by its rules only).
+    lead_scores shows the current run's status; backtests count MQLs with it. -#}
 with
 
 population as (
@@ -22,6 +25,10 @@ runs as (
 
 bands as (
     select * from {{ ref('int_grade_bands') }}
+),
+
+thresholds as (
+    select * from {{ ref('qualification_thresholds') }}
 ),
 
 dimension_points as (
@@ -123,6 +130,22 @@ graded as (
             and totals.entity_type = qualifications.entity_type
             and totals.entity_id = qualifications.entity_id
             and totals.model_id = qualifications.model_id
+),
+
+qualified as (
+    select
+        graded.*,
+        graded.qualifies_sql
+        or coalesce(graded.total_score >= sql_threshold.min_total_score, false) as is_sql,
+        graded.qualifies_sql
+        or graded.qualifies_mql
+        or coalesce(graded.total_score >= sql_threshold.min_total_score, false)
+        or coalesce(graded.total_score >= mql_threshold.min_total_score, false) as is_mql
+    from graded
+    left join thresholds as sql_threshold
+        on graded.model_id = sql_threshold.model_id and sql_threshold.status = 'sql'
+    left join thresholds as mql_threshold
+        on graded.model_id = mql_threshold.model_id and mql_threshold.status = 'mql'
 )
 
-select * from graded
+select * from qualified

@@ -2,7 +2,8 @@
     and relationship sub-scores, the weighted health score, the value tier from the
     model's `total` bands in `grade_bands`, risk flags with their reasons, and the
     expansion signal from the model named by var `expansion_signal_model`. Health models are the account models
-    with `total` bands (`customer_health` by default). -#}
+    with `total` bands (`customer_health` by default). Each row carries the version of
+    its model's configuration (int_rule_set_versions). -#}
 {%- set str = dbt.type_string() -%}
 
 with
@@ -13,6 +14,10 @@ scores as (
 
 metrics as (
     select * from {{ ref('int_account_metrics_dated') }}
+),
+
+versions as (
+    select * from {{ ref('int_rule_set_versions') }}
 ),
 
 health_models as (
@@ -39,6 +44,7 @@ flagged as (
     select
         health.entity_id as account_id,
         health.model_id,
+        versions.rule_set_version,
         health.total_tier as value_tier,
         case
             when metrics.usage_trend_pct <= -{{ var('risk_usage_drop_pct') }}
@@ -69,6 +75,8 @@ flagged as (
     from health
     inner join metrics
         on health.run_id = metrics.run_id and health.entity_id = metrics.account_id
+    inner join versions
+        on health.model_id = versions.model_id
     left join expansion
         on health.entity_id = expansion.entity_id
 ),
@@ -77,6 +85,7 @@ final as (
     select
         account_id,
         model_id,
+        rule_set_version,
         value_tier,
         nullif(
             {{ rtrim_chars(dbt.concat([

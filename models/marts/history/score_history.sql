@@ -1,5 +1,7 @@
 {#- Every entity's scores per model and scoring date, with the change in total score
-    over 7 and 30 days (null when that earlier date was not scored). -#}
+    over 7 and 30 days (null when that earlier date was not scored) and the version of
+    the model's configuration that scored them (null for dates scored before versions
+    were kept). -#}
 with
 
 snapshots as (
@@ -11,6 +13,7 @@ with_trends as (
         current_day.entity_type,
         current_day.entity_id,
         current_day.model_id,
+        current_day.rule_set_version,
         current_day.grade,
         current_day.value_tier,
         current_day.fit_score,

@@ -4,7 +4,11 @@
     (out of time for a candidate `scorehouse calibrate` trained on the older dates),
     whether conversion falls from fit grade A to D and from engagement level 1 to 4, and
     for a what-if candidate how many
-    entity-dates get a different grade than under the current rules. `attribute_history`
+    entity-dates get a different grade than under the current rules. The volume effect:
+    MQLs per backtest date (averaged over the dates), and new MQLs and new calls (MQLs
+    whose grade has a service level) per day: entities that became so between
+    consecutive backtest dates, over the days from the first date to the last, as
+    `scorehouse calibrate` reports them. `attribute_history`
     says whether the backtest read the attribute values known at each date: only custom
     fields dated by the CRM have a history; the other attributes are today's values,
     read into every past date. -#}
@@ -117,9 +121,78 @@ totals as (
         model_id,
         count(distinct as_of_date) as backtest_dates,
         count(*) as entities,
-        count(case when is_converted then 1 end) as conversions
+        count(case when is_converted then 1 end) as conversions,
+        count(case when is_mql then 1 end) as mqls,
+        min(as_of_date) as first_date,
+        max(as_of_date) as last_date
     from backtest
     group by rule_set, model_id
+),
+
+backtest_dates as (
+    select distinct
+        rule_set,
+        model_id,
+        as_of_date
+    from backtest
+),
+
+date_steps as (
+    {#- Each backtest date of a rule set and model with the one before it. #}
+    select
+        rule_set,
+        model_id,
+        as_of_date,
+        lag(as_of_date) over (partition by rule_set, model_id order by as_of_date) as previous_as_of_date
+    from backtest_dates
+),
+
+newly_qualified as (
+    {#- Entities that are MQL (due a call) on a backtest date and were not on the one
+        before it, or were not scored then. #}
+    select
+        later.rule_set,
+        later.model_id,
+        count(case when later.is_mql and not coalesce(earlier.is_mql, false) then 1 end) as new_mqls,
+        count(case when later.is_call and not coalesce(earlier.is_call, false) then 1 end) as new_calls
+    from backtest as later
+    inner join date_steps
+        on
+            later.rule_set = date_steps.rule_set
+            and later.model_id = date_steps.model_id
+            and later.as_of_date = date_steps.as_of_date
+    left join backtest as earlier
+        on
+            later.rule_set = earlier.rule_set
+            and later.model_id = earlier.model_id
+            and later.entity_type = earlier.entity_type
+            and later.entity_id = earlier.entity_id
+            and date_steps.previous_as_of_date = earlier.as_of_date
+    where date_steps.previous_as_of_date is not null
+    group by later.rule_set, later.model_id
+),
+
+volume as (
+    {#- The volume effect of the rules: MQLs per backtest date, and new MQLs and new
+        calls per day between the first and the last date (null with one date), as
+        `scorehouse calibrate` reports them. #}
+    select
+        totals.rule_set,
+        totals.model_id,
+        1.0 * totals.mqls / totals.backtest_dates as mqls_per_date,
+        case
+            when totals.last_date > totals.first_date
+                then 1.0 * coalesce(newly_qualified.new_mqls, 0)
+                    / {{ dbt.datediff('totals.first_date', 'totals.last_date', 'day') }}
+        end as new_mqls_per_day,
+        case
+            when totals.last_date > totals.first_date
+                then 1.0 * coalesce(newly_qualified.new_calls, 0)
+                    / {{ dbt.datediff('totals.first_date', 'totals.last_date', 'day') }}
+        end as new_calls_per_day
+    from totals
+    left join newly_qualified
+        on totals.rule_set = newly_qualified.rule_set and totals.model_id = newly_qualified.model_id
 ),
 
 grade_changes as (
@@ -152,6 +225,9 @@ final as (
         monotone.fit_grades_monotone,
         monotone.engagement_levels_monotone,
         coalesce(grade_changes.grade_changes, 0) as grade_changes,
+        {{ round_points('volume.mqls_per_date') }} as mqls_per_date,
+        {{ round_points('volume.new_mqls_per_day') }} as new_mqls_per_day,
+        {{ round_points('volume.new_calls_per_day') }} as new_calls_per_day,
         case
             when attribute_history.attribute_values is null then 'not_used'
             when attribute_history.undated_values = 0 then 'complete'
@@ -167,6 +243,8 @@ final as (
         on totals.rule_set = monotone.rule_set and totals.model_id = monotone.model_id
     left join grade_changes
         on totals.rule_set = grade_changes.rule_set and totals.model_id = grade_changes.model_id
+    inner join volume
+        on totals.rule_set = volume.rule_set and totals.model_id = volume.model_id
     left join attribute_history
         on totals.rule_set = attribute_history.rule_set and totals.model_id = attribute_history.model_id
 )

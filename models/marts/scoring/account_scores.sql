@@ -4,16 +4,9 @@
     and the combined grade. For account models with a fit and an engagement dimension
     (expansion, retention, adoption): the customer's own scores and grade, with the
     expected conversion: the backtest conversion of the grade (model_performance; account
-    models only, since contact models are backtested on contacts). -#}
-{%- set rollup = var('account_engagement_rollup') -%}
-{%- if rollup not in ['max', 'sum', 'top_n_avg'] -%}
-    {{ exceptions.raise_compiler_error("var account_engagement_rollup must be max, sum or top_n_avg, got '" ~ rollup ~ "'") }}
-{%- endif -%}
-{%- set top_n = var('account_engagement_top_n') | int -%}
-{%- if top_n < 1 -%}
-    {{ exceptions.raise_compiler_error("var account_engagement_top_n must be 1 or more, got " ~ top_n) }}
-{%- endif %}
-
+    models only, since contact models are backtested on contacts). The contact models'
+    roll-up is int_account_scores_rolled_up's current run. Each row carries the version
+    of its model's configuration (int_rule_set_versions). -#}
 with
 
 runs as (
@@ -32,14 +25,6 @@ dimensions as (
     select * from {{ ref('scoring_dimensions') }}
 ),
 
-categories as (
-    select * from {{ ref('scoring_categories') }}
-),
-
-rule_points as (
-    select * from {{ ref('int_rule_points_capped') }}
-),
-
 lead_scores as (
     select * from {{ ref('lead_scores') }}
 ),
@@ -48,8 +33,12 @@ contacts as (
     select * from {{ ref('int_contacts_enriched') }}
 ),
 
-bands as (
-    select * from {{ ref('grade_bands') }}
+rolled_up as (
+    select * from {{ ref('int_account_scores_rolled_up') }}
+),
+
+versions as (
+    select * from {{ ref('int_rule_set_versions') }}
 ),
 
 account_stages as (
@@ -76,76 +65,18 @@ current_scores as (
     where entity_type = 'account'
 ),
 
-account_fit_weights as (
-    select
-        model_id,
-        sum(weight_pct) as account_fit_weight
-    from categories
-    where dimension = 'fit' and entity_level = 'account'
-    group by model_id
-),
-
-contact_model_weights as (
-    select
-        scoring_models.model_id,
-        max(case when dimensions.dimension = 'fit' then dimensions.weight_pct else 0 end) as fit_weight_pct,
-        max(case when dimensions.dimension = 'engagement' then dimensions.weight_pct else 0 end)
-            as engagement_weight_pct
-    from scoring_models
-    inner join dimensions
-        on scoring_models.model_id = dimensions.model_id
-    where scoring_models.entity_type = 'contact'
-    group by scoring_models.model_id
-),
-
-account_fit as (
-    select
-        rule_points.entity_id as account_id,
-        rule_points.model_id,
-        sum(rule_points.capped_points) as fit_points
-    from rule_points
-    inner join current_run
-        on rule_points.run_id = current_run.run_id
-    where rule_points.entity_type = 'account' and rule_points.dimension = 'fit'
-    group by rule_points.entity_id, rule_points.model_id
-),
-
 contact_engagement as (
     select
         lead_scores.account_id,
         lead_scores.model_id,
         lead_scores.contact_id,
         lead_scores.engagement_score,
-        lead_scores.is_mql,
         contacts.seniority,
-        contacts.department,
-        row_number() over (
-            partition by lead_scores.account_id, lead_scores.model_id
-            order by lead_scores.engagement_score desc, lead_scores.contact_id asc
-        ) as engagement_rank
+        contacts.department
     from lead_scores
     inner join contacts
         on lead_scores.contact_id = contacts.contact_id
     where lead_scores.account_id is not null
-),
-
-engagement_rollup as (
-    select
-        account_id,
-        model_id,
-        count(*) as contact_count,
-        {%- if rollup == 'max' %}
-            max(engagement_score) as engagement_score,
-        {%- elif rollup == 'sum' %}
-            sum(engagement_score) as engagement_score,
-        {%- else %}
-            avg(case when engagement_rank <= {{ top_n }} then engagement_score end) as engagement_score,
-        {%- endif %}
-        count(case when engagement_score >= {{ var('buying_group_min_engagement') }} then 1 end)
-            as engaged_contact_count,
-        count(case when is_mql then 1 end) as mql_contact_count
-    from contact_engagement
-    group by account_id, model_id
 ),
 
 buying_group_seniorities as (
@@ -184,49 +115,21 @@ department_coverage as (
     group by account_id, model_id
 ),
 
-rolled_up as (
-    select
-        current_scores.entity_id as account_id,
-        current_scores.model_id,
-        {{ round_points('coalesce(account_fit.fit_points, 0) * 100.0 / account_fit_weights.account_fit_weight') }}
-            as fit_score,
-        {{ round_points('coalesce(engagement_rollup.engagement_score, 0)') }} as engagement_score,
-        contact_model_weights.fit_weight_pct,
-        contact_model_weights.engagement_weight_pct,
-        coalesce(engagement_rollup.contact_count, 0) as contact_count,
-        coalesce(engagement_rollup.engaged_contact_count, 0) as engaged_contact_count,
-        coalesce(engagement_rollup.mql_contact_count, 0) as mql_contact_count
-    from current_scores
-    inner join contact_model_weights
-        on current_scores.model_id = contact_model_weights.model_id
-    inner join account_fit_weights
-        on current_scores.model_id = account_fit_weights.model_id
-    left join account_fit
-        on
-            current_scores.entity_id = account_fit.account_id
-            and current_scores.model_id = account_fit.model_id
-    left join engagement_rollup
-        on
-            current_scores.entity_id = engagement_rollup.account_id
-            and current_scores.model_id = engagement_rollup.model_id
-    where current_scores.scope = 'account_fit'
-),
-
 rolled_up_graded as (
     select
         rolled_up.account_id,
         rolled_up.model_id,
-        fit_band.grade as fit_grade,
-        engagement_band.grade as engagement_level,
+        rolled_up.fit_grade,
+        rolled_up.engagement_level,
         rolled_up.fit_score,
         rolled_up.engagement_score,
-        {{ round_points("(rolled_up.fit_score * rolled_up.fit_weight_pct
-            + rolled_up.engagement_score * rolled_up.engagement_weight_pct) / 100.0") }} as total_score,
+        rolled_up.total_score,
         rolled_up.contact_count,
         rolled_up.engaged_contact_count,
         rolled_up.mql_contact_count
     from rolled_up
-    {{ join_grade_bands('rolled_up', 'rolled_up.fit_score', 'rolled_up.engagement_score') }}
+    inner join current_run
+        on rolled_up.run_id = current_run.run_id
 ),
 
 graded_models as (
@@ -266,6 +169,7 @@ final as (
     select
         unioned.account_id,
         unioned.model_id,
+        versions.rule_set_version,
         unioned.fit_grade,
         unioned.engagement_level,
         unioned.fit_grade || unioned.engagement_level as account_grade,
@@ -288,6 +192,8 @@ final as (
         cast(current_run.as_of_at as date) as scored_as_of
     from unioned
     cross join current_run
+    inner join versions
+        on unioned.model_id = versions.model_id
     left join account_stages
         on current_run.run_id = account_stages.run_id and unioned.account_id = account_stages.account_id
     left join seniority_coverage

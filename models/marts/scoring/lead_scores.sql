@@ -17,8 +17,8 @@ breakdown as (
     select * from {{ ref('lead_score_breakdown') }}
 ),
 
-thresholds as (
-    select * from {{ ref('qualification_thresholds') }}
+versions as (
+    select * from {{ ref('int_rule_set_versions') }}
 ),
 
 service_levels as (
@@ -35,6 +35,7 @@ grade_conversion as (
 ),
 
 current_scores as (
+    {#- With their MQL and SQL status (int_scores_graded). #}
     select * from scores
     where entity_type = 'contact'
 ),
@@ -67,74 +68,60 @@ top_reasons as (
     group by contact_id, model_id
 ),
 
-qualified as (
-    select
-        current_scores.*,
-        {#- A model without thresholds qualifies leads by its qualifying rules only. #}
-        current_scores.qualifies_sql
-        or coalesce(current_scores.total_score >= sql_threshold.min_total_score, false) as is_sql,
-        current_scores.qualifies_sql
-        or current_scores.qualifies_mql
-        or coalesce(current_scores.total_score >= sql_threshold.min_total_score, false)
-        or coalesce(current_scores.total_score >= mql_threshold.min_total_score, false) as is_mql
-    from current_scores
-    left join thresholds as sql_threshold
-        on current_scores.model_id = sql_threshold.model_id and sql_threshold.status = 'sql'
-    left join thresholds as mql_threshold
-        on current_scores.model_id = mql_threshold.model_id and mql_threshold.status = 'mql'
-),
-
 final as (
     select
-        qualified.entity_id as contact_id,
+        current_scores.entity_id as contact_id,
         contacts.account_id,
-        qualified.model_id,
-        qualified.fit_grade,
-        qualified.engagement_level,
-        qualified.grade as lead_grade,
+        current_scores.model_id,
+        versions.rule_set_version,
+        current_scores.fit_grade,
+        current_scores.engagement_level,
+        current_scores.grade as lead_grade,
         case
             when account_stages.is_customer then 'customer'
             when account_stages.has_open_opportunity then 'opportunity'
-            when qualified.is_sql then 'sql'
-            when qualified.is_mql then 'mql'
+            when current_scores.is_sql then 'sql'
+            when current_scores.is_mql then 'mql'
             else 'lead'
         end as lifecycle_stage,
         top_reasons.top_reasons,
-        qualified.fit_score,
-        qualified.engagement_score,
-        qualified.total_score,
-        qualified.is_mql,
-        qualified.is_sql,
+        current_scores.fit_score,
+        current_scores.engagement_score,
+        current_scores.total_score,
+        current_scores.is_mql,
+        current_scores.is_sql,
         grade_conversion.conversion_rate as expected_conversion_rate,
         coalesce(grade_conversion.entities, 0) as expected_conversion_entities,
         case
-            when qualified.is_mql and service_levels.response_hours is not null
+            when current_scores.is_mql and service_levels.response_hours is not null
                 then {{ dbt.dateadd(
                     'hour',
                     'cast(service_levels.response_hours as integer)',
-                    'coalesce(qualified.qualifying_event_at, qualified.as_of_at)'
+                    'coalesce(current_scores.qualifying_event_at, current_scores.as_of_at)'
                 ) }}
         end as sla_due_at,
         {{ personal_data('contacts.full_name') }} as contact_name,
         {{ personal_data('contacts.email') }} as contact_email,
-        cast(qualified.as_of_at as date) as scored_as_of
-    from qualified
+        cast(current_scores.as_of_at as date) as scored_as_of
+    from current_scores
     inner join contacts
-        on qualified.entity_id = contacts.contact_id
+        on current_scores.entity_id = contacts.contact_id
+    inner join versions
+        on current_scores.model_id = versions.model_id
     left join account_stages
-        on qualified.run_id = account_stages.run_id and contacts.account_id = account_stages.account_id
+        on current_scores.run_id = account_stages.run_id and contacts.account_id = account_stages.account_id
     left join service_levels
         on
-            qualified.model_id = service_levels.model_id
-            and qualified.grade = service_levels.lead_grade
+            current_scores.model_id = service_levels.model_id
+            and current_scores.grade = service_levels.lead_grade
     left join top_reasons
         on
-            qualified.entity_id = top_reasons.contact_id
-            and qualified.model_id = top_reasons.model_id
+            current_scores.entity_id = top_reasons.contact_id
+            and current_scores.model_id = top_reasons.model_id
     left join grade_conversion
         on
-            qualified.model_id = grade_conversion.model_id
-            and qualified.grade = grade_conversion.grade
+            current_scores.model_id = grade_conversion.model_id
+            and current_scores.grade = grade_conversion.grade
 )
 
 select * from final

@@ -1,0 +1,179 @@
+{#- Contact models' scores rolled up to accounts, for the current run and a restated one
+    (macro scoring_runs): one row per run, account and contact model. Account fit from
+    the account-level fit categories, scaled to 0-100; engagement rolled up from the
+    account's contacts (var `account_engagement_rollup`: max, sum or the average of the
+    `account_engagement_top_n` most engaged); the total weighted by `scoring_dimensions`;
+    grades from `grade_bands`; and how many contacts are scored, engaged (from
+    `buying_group_min_engagement`) and MQL. account_scores shows the current run;
+    int_scores_restated the restated one. -#}
+{%- set rollup = var('account_engagement_rollup') -%}
+{%- if rollup not in ['max', 'sum', 'top_n_avg'] -%}
+    {{ exceptions.raise_compiler_error("var account_engagement_rollup must be max, sum or top_n_avg, got '" ~ rollup ~ "'") }}
+{%- endif -%}
+{%- set top_n = var('account_engagement_top_n') | int -%}
+{%- if top_n < 1 -%}
+    {{ exceptions.raise_compiler_error("var account_engagement_top_n must be 1 or more, got " ~ top_n) }}
+{%- endif %}
+
+with
+
+runs as (
+    select * from {{ ref('int_scoring_runs') }}
+    where run_type in ('current', 'restated')
+),
+
+scores as (
+    select * from {{ ref('int_scores_graded') }}
+),
+
+scoring_models as (
+    select * from {{ ref('scoring_models') }}
+),
+
+dimensions as (
+    select * from {{ ref('scoring_dimensions') }}
+),
+
+categories as (
+    select * from {{ ref('scoring_categories') }}
+),
+
+rule_points as (
+    select * from {{ ref('int_rule_points_capped') }}
+),
+
+contacts as (
+    select * from {{ ref('int_contacts_enriched') }}
+),
+
+bands as (
+    select * from {{ ref('grade_bands') }}
+),
+
+account_fit_weights as (
+    select
+        model_id,
+        sum(weight_pct) as account_fit_weight
+    from categories
+    where dimension = 'fit' and entity_level = 'account'
+    group by model_id
+),
+
+contact_model_weights as (
+    select
+        scoring_models.model_id,
+        max(case when dimensions.dimension = 'fit' then dimensions.weight_pct else 0 end) as fit_weight_pct,
+        max(case when dimensions.dimension = 'engagement' then dimensions.weight_pct else 0 end)
+            as engagement_weight_pct
+    from scoring_models
+    inner join dimensions
+        on scoring_models.model_id = dimensions.model_id
+    where scoring_models.entity_type = 'contact'
+    group by scoring_models.model_id
+),
+
+account_fit as (
+    select
+        rule_points.run_id,
+        rule_points.entity_id as account_id,
+        rule_points.model_id,
+        sum(rule_points.capped_points) as fit_points
+    from rule_points
+    inner join runs
+        on rule_points.run_id = runs.run_id
+    where rule_points.entity_type = 'account' and rule_points.dimension = 'fit'
+    group by rule_points.run_id, rule_points.entity_id, rule_points.model_id
+),
+
+contact_engagement as (
+    select
+        scores.run_id,
+        contacts.account_id,
+        scores.model_id,
+        scores.entity_id as contact_id,
+        scores.engagement_score,
+        scores.is_mql,
+        row_number() over (
+            partition by scores.run_id, contacts.account_id, scores.model_id
+            order by scores.engagement_score desc, scores.entity_id asc
+        ) as engagement_rank
+    from scores
+    inner join runs
+        on scores.run_id = runs.run_id
+    inner join contacts
+        on scores.entity_id = contacts.contact_id
+    where scores.entity_type = 'contact' and contacts.account_id is not null
+),
+
+engagement_rollup as (
+    select
+        run_id,
+        account_id,
+        model_id,
+        count(*) as contact_count,
+        {%- if rollup == 'max' %}
+            max(engagement_score) as engagement_score,
+        {%- elif rollup == 'sum' %}
+            sum(engagement_score) as engagement_score,
+        {%- else %}
+            avg(case when engagement_rank <= {{ top_n }} then engagement_score end) as engagement_score,
+        {%- endif %}
+        count(case when engagement_score >= {{ var('buying_group_min_engagement') }} then 1 end)
+            as engaged_contact_count,
+        count(case when is_mql then 1 end) as mql_contact_count
+    from contact_engagement
+    group by run_id, account_id, model_id
+),
+
+rolled_up as (
+    select
+        scores.run_id,
+        scores.entity_id as account_id,
+        scores.model_id,
+        {{ round_points('coalesce(account_fit.fit_points, 0) * 100.0 / account_fit_weights.account_fit_weight') }}
+            as fit_score,
+        {{ round_points('coalesce(engagement_rollup.engagement_score, 0)') }} as engagement_score,
+        contact_model_weights.fit_weight_pct,
+        contact_model_weights.engagement_weight_pct,
+        coalesce(engagement_rollup.contact_count, 0) as contact_count,
+        coalesce(engagement_rollup.engaged_contact_count, 0) as engaged_contact_count,
+        coalesce(engagement_rollup.mql_contact_count, 0) as mql_contact_count
+    from scores
+    inner join runs
+        on scores.run_id = runs.run_id
+    inner join contact_model_weights
+        on scores.model_id = contact_model_weights.model_id
+    inner join account_fit_weights
+        on scores.model_id = account_fit_weights.model_id
+    left join account_fit
+        on
+            scores.run_id = account_fit.run_id
+            and scores.entity_id = account_fit.account_id
+            and scores.model_id = account_fit.model_id
+    left join engagement_rollup
+        on
+            scores.run_id = engagement_rollup.run_id
+            and scores.entity_id = engagement_rollup.account_id
+            and scores.model_id = engagement_rollup.model_id
+    where scores.entity_type = 'account' and scores.scope = 'account_fit'
+),
+
+graded as (
+    select
+        rolled_up.run_id,
+        rolled_up.account_id,
+        rolled_up.model_id,
+        fit_band.grade as fit_grade,
+        engagement_band.grade as engagement_level,
+        rolled_up.fit_score,
+        rolled_up.engagement_score,
+        {{ round_points("(rolled_up.fit_score * rolled_up.fit_weight_pct
+            + rolled_up.engagement_score * rolled_up.engagement_weight_pct) / 100.0") }} as total_score,
+        rolled_up.contact_count,
+        rolled_up.engaged_contact_count,
+        rolled_up.mql_contact_count
+    from rolled_up
+    {{ join_grade_bands('rolled_up', 'rolled_up.fit_score', 'rolled_up.engagement_score') }}
+)
+
+select * from graded
