@@ -97,8 +97,11 @@ dbt-test: setup-dev
 	# Every model with an outcome calibrated; --dry-run: the report only, seeds untouched.
 	SCOREHOUSE_DB=$(TEST_DB) $(BIN)/scorehouse calibrate --model all --dry-run --report $(TEST_DIR)/calibration.md
 
+# Two workers (pytest-xdist), one test file each at a time: a file's tests share its
+# module fixtures (a built warehouse), so a file never runs on two workers at once.
+PYTEST_WORKERS ?= 2
 pytest: setup-dev $(DUCKDB1_STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # Also part of `make test` (pytest runs tests_py/test_reference.py).
 reference: setup-dev

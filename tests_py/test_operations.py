@@ -15,7 +15,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
+from scorehouse.contract import PROJECT_DIR
 from tests_py.conftest import copy_project
 
 CLI = [sys.executable, "-m", "scorehouse.cli"]
@@ -50,7 +52,7 @@ def cli(project, *args, check=True):
 def backfilled(tmp_path_factory, generated_raw):
     project = copy_project(tmp_path_factory.mktemp("ops"))
     project.load(generated_raw)
-    project.backfill = cli(project, "backfill", "--from", "2026-10-28", "--to", "2026-11-01")
+    project.backfill = cli(project, "backfill", "--from", "2026-10-30", "--to", "2026-11-01")
     return project
 
 
@@ -69,17 +71,15 @@ def test_backfill_prints_a_line_per_date_with_its_eta_then_the_stages(backfilled
     result = backfilled.backfill
     assert_no_colour(result)
     lines = result.stdout.splitlines()
-    dates = [line for line in lines if re.match(r"\d of 5  2026-", line)]
+    dates = [line for line in lines if re.match(r"\d of 3  2026-", line)]
     assert [line[:18] for line in dates] == [
-        f"{n} of 5  {day}"
-        for n, day in enumerate(
-            ["2026-10-28", "2026-10-29", "2026-10-30", "2026-10-31", "2026-11-01"], start=1
-        )
+        f"{n} of 3  {day}"
+        for n, day in enumerate(["2026-10-30", "2026-10-31", "2026-11-01"], start=1)
     ]
     for n, line in enumerate(dates, start=1):
-        assert re.search(r"build +ok +\d+\.\ds  \d+ nodes: \d+ passed", line), line
-        assert ("; ETA " in line) == (n < 5), line
-    assert re.search(r"; ETA \S+ for 4 more$", dates[0])
+        assert re.search(r"build +ok +(\d+\.\d|\d+m\d\d)s  \d+ nodes: \d+ passed", line), line
+        assert ("; ETA " in line) == (n < 3), line
+    assert re.search(r"; ETA \S+ for 2 more$", dates[0])
     stages = [line.split()[0] for line in lines if re.match(r"(rescore|checks|publish) ", line)]
     assert stages == ["rescore", "checks", "publish"]
     for label in ("rows in", "scored", "MQLs", "alerts", "published"):
@@ -88,19 +88,17 @@ def test_backfill_prints_a_line_per_date_with_its_eta_then_the_stages(backfilled
     log = log_of(result)
     assert log.parent == backfilled.db.parent / "logs"
     text = log.read_text()
-    assert text.count("Done. PASS=") == 6 and "\x1b" not in text
+    assert text.count("Done. PASS=") == 4 and "\x1b" not in text
 
 
 def test_a_new_scoring_date_costs_dbt_no_parsing(backfilled):
-    """The date reaches dbt by environment, not --vars: after the first full parse (no
-    saved manifest), the 5 dates reuse it; only the rescoring build, whose vars differ
+    """The date reaches dbt by environment, not --vars: the 3 dates reuse the saved
+    parse; only the rescoring build, whose vars differ
     (the dates run with backtests off), parses again. Before, every date did."""
     text = log_of(backfilled.backfill).read_text()
     reparses = re.findall(r"Unable to do partial parsing because (.*)", text)
-    assert reparses == [
-        "saved manifest not found. Starting full parse.",
-        "config vars, config profile, or config target have changed",
-    ]
+    # The copy starts from conftest's saved parse, which the first date reuses.
+    assert reparses == ["config vars, config profile, or config target have changed"]
 
 
 def history(project):
@@ -114,7 +112,7 @@ def test_each_backfilled_day_is_in_the_history(backfilled):
             "select distinct as_of_date from marts.score_history order by 1"
         )
     ]
-    assert dates == ["2026-10-28", "2026-10-29", "2026-10-30", "2026-10-31", "2026-11-01"]
+    assert dates == ["2026-10-30", "2026-10-31", "2026-11-01"]
     (changes,) = backfilled.query(
         "select count(total_score_change_7d) from marts.score_history where as_of_date = '2026-11-01'"
     )[0]
@@ -179,8 +177,13 @@ def test_a_reader_stays_connected_while_a_build_runs_and_publishes(backfilled):
 
     thread = threading.Thread(target=keep_reading)
     thread.start()
+    # The run sends the changed scores to the export settings' run_destinations too.
+    settings = yaml.safe_load((PROJECT_DIR / "crm_export.yml").read_text())
+    settings["run_destinations"] = [{"format": "salesforce", "out_dir": "salesforce"}]
+    config = backfilled.path / "export_settings.yml"
+    config.write_text(yaml.safe_dump(settings))
     try:
-        result = cli(backfilled, "run", "--as-of", "2026-11-02")
+        result = cli(backfilled, "run", "--as-of", "2026-11-02", "--export-config", str(config))
     finally:
         done.set()
         thread.join()
@@ -189,9 +192,23 @@ def test_a_reader_stays_connected_while_a_build_runs_and_publishes(backfilled):
     assert_no_colour(result)
     lines = result.stdout.splitlines()
     stages = [
-        line.split()[:2] for line in lines if re.match(r"(freshness|build|checks|publish) ", line)
+        line.split()[:2]
+        for line in lines
+        if re.match(r"(freshness|build|checks|publish|export) ", line)
     ]
-    assert stages == [["freshness", "ok"], ["build", "ok"], ["checks", "ok"], ["publish", "ok"]]
+    assert stages == [
+        ["freshness", "ok"],
+        ["build", "ok"],
+        ["checks", "ok"],
+        ["publish", "ok"],
+        ["export", "ok"],
+    ]
+    assert re.search(
+        r"^export .* salesforce:\S+/salesforce, scored as of 2026-11-02: 2 batch",
+        result.stdout,
+        re.M,
+    )
+    assert len(list((backfilled.path / "salesforce").glob("salesforce-*-2026-11-02-*.csv"))) == 2
     assert re.search(r"^MQLs +\d+ new today", result.stdout, re.MULTILINE)
     assert re.search(
         r"^scored +\d+ leads, \d+ accounts, \d+ customers as of 2026-11-02",

@@ -205,7 +205,7 @@ def test_mf_query_answers_from_the_publication_without_the_warehouse(project, tm
     # `dbt parse` wrote it, here for the warehouse), and no warehouse file at all.
     publication = published_test_marts(tmp_path_factory.mktemp("semantic-published"))
     reader = copy_project(tmp_path_factory.mktemp("semantic-reader"))
-    (reader.path / "target").mkdir()
+    (reader.path / "target").mkdir(exist_ok=True)
     shutil.copy(project.path / "target" / "semantic_manifest.json", reader.path / "target")
     published = {"SCOREHOUSE_TARGET": "published", "SCOREHOUSE_PUBLISHED_DB": str(publication)}
 
