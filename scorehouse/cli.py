@@ -192,9 +192,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     summary; dbt's output goes to a log file beside the warehouse (`--verbose`: shown too)."""
     from scorehouse.contract import load_contract
     from scorehouse.dbt import DbtLog, new_log_path, resolve_as_of, run_dbt, split_vars
+    from scorehouse.export import load_config as load_export_config
     from scorehouse.load import tables_without_data
 
     as_of = resolve_as_of(args.as_of, args.dbt_args, _today())
+    # Read first: a bad export setting stops the run before it builds anything.
+    exports = None if args.no_export else load_export_config(Path(args.export_config))
     user_vars = split_vars(args.dbt_args)[1]
     disabled = set(user_vars.get("disabled_sources") or [])
     empty = [t for t in tables_without_data(Path(args.db)) if t not in disabled]
@@ -239,8 +242,35 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         return 1
     counts = publish_stage(stages, Path(args.db), Path(args.published_db))
+    exported = exports is None or export_stage(
+        stages, exports, Path(args.db), Path(args.published_db)
+    )
     print_run_summary(Path(args.db), as_of, counts, Path(args.published_db))
-    return 0
+    return 0 if exported else 1
+
+
+def export_stage(stages: Stages, config, db: Path, published_db: Path) -> bool:
+    """One `export` line per destination of the settings' `run_destinations`, after the
+    publication. Each destination is tried even if one before it failed; a failure is
+    on standard error, and its batches wait for the next run."""
+    from scorehouse.export import export_to
+
+    ok = True
+    for target in config.run_destinations:
+        stages.start("export")
+        try:
+            result = export_to(target, db=db, published_db=published_db, config=config)
+        except ScorehouseError as exc:
+            stages.done("export", False, f"{target.destination}: nothing sent")
+            print(f"scorehouse: export to {target.destination}: {exc}", file=sys.stderr)
+            ok = False
+            continue
+        detail = result.describe().removeprefix("export to ")
+        stages.done("export", result.failure is None, detail)
+        if result.failure:
+            print(f"scorehouse: {result.failure_line()}", file=sys.stderr)
+            ok = False
+    return ok
 
 
 def _duration(seconds: float) -> str:
@@ -651,20 +681,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             full=args.full,
             token=os.environ.get("SCOREHOUSE_EXPORT_TOKEN") or None,
         )
-    earlier = f" ({result.retried} of an earlier run)" if result.retried else ""
-    print(
-        f"export to {result.destination}, scored as of {result.scored_as_of}: "
-        f"{len(result.sent)} batch(es), {result.records_sent:,} records delivered{earlier}; "
-        f"{result.unchanged:,} unchanged"
-    )
+    print(result.describe())
     for path in result.files:
         print(f"  wrote {path}")
     if result.failure:
-        print(
-            f"scorehouse: export stopped: {result.failure}; {result.left_pending} batch(es) "
-            "wait for the next run",
-            file=sys.stderr,
-        )
+        print(f"scorehouse: {result.failure_line()}", file=sys.stderr)
         return 1
     return 0
 
@@ -807,6 +828,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also show dbt's output as it runs (it always goes to the log file)",
     )
+    rn.add_argument(
+        "--export-config",
+        default=str(PROJECT_DIR / "crm_export.yml"),
+        help="the export settings whose run_destinations get the changed scores after "
+        "the publication (docs/crm-export.md)",
+    )
+    rn.add_argument("--no-export", action="store_true", help="publish, but send nothing to the CRM")
     rn.set_defaults(func=cmd_run)
 
     ck = sub.add_parser("check", help="Great Expectations checks on the marts (HTML report)")

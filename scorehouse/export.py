@@ -50,10 +50,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import yaml
 
 from scorehouse.contract import PROJECT_DIR
-from scorehouse.errors import ScorehouseError
+from scorehouse.errors import ScorehouseError, read_settings_file
 
 DEFAULT_CONFIG = PROJECT_DIR / "crm_export.yml"
 FORMATS = ("hubspot", "salesforce", "webhook")
@@ -87,25 +86,13 @@ UNFINGERPRINTED = ("scored_as_of",)
 # The fields of a file row: the entity's own (one column each) and its models' (one
 # column per model, `{model}` in the name). Accounts have no MQL/SQL status.
 ENTITY_FIELDS = {"contact": ("account_id", "scored_as_of"), "account": ("scored_as_of",)}
+_KEY_FIELDS = ("entity_type", "contact_id", "model_id")
+_CONTACT_MODEL_FIELDS = tuple(
+    name for name in RECORD_FIELDS if name not in _KEY_FIELDS + ENTITY_FIELDS["contact"]
+)
 MODEL_FIELDS = {
-    "contact": (
-        "total_score",
-        "fit_grade",
-        "engagement_level",
-        "grade",
-        "is_mql",
-        "is_sql",
-        "expected_conversion_rate",
-        "reasons",
-    ),
-    "account": (
-        "total_score",
-        "fit_grade",
-        "engagement_level",
-        "grade",
-        "expected_conversion_rate",
-        "reasons",
-    ),
+    "contact": _CONTACT_MODEL_FIELDS,
+    "account": tuple(name for name in _CONTACT_MODEL_FIELDS if name not in ("is_mql", "is_sql")),
 }
 # Each file format's objects (config keys) and the entity type each one gets.
 FILE_OBJECTS = {
@@ -152,11 +139,26 @@ class WebhookSettings:
 
 
 @dataclass(frozen=True)
+class RunDestination:
+    """A destination that `scorehouse run` (and Dagster's crm_export asset) sends to
+    after each publication: a webhook `url`, or an `out_dir` for the file formats."""
+
+    format: str
+    url: str | None = None
+    out_dir: Path | None = None
+
+    @property
+    def destination(self) -> str:
+        return default_destination(self.format, self.url, self.out_dir)
+
+
+@dataclass(frozen=True)
 class ExportConfig:
     path: Path
     reasons_max_length: int
     webhook: WebhookSettings
     objects: dict[str, tuple[FileObject, ...]]  # per file format
+    run_destinations: tuple[RunDestination, ...] = ()
 
 
 def _mapping(value: Any, where: str, keys: set[str]) -> dict:
@@ -238,13 +240,8 @@ def load_config(path: Path = DEFAULT_CONFIG) -> ExportConfig:
     """Read and check the export settings (crm_export.yml): every problem is one line
     that names the file and the key."""
     path = Path(path)
-    try:
-        doc = yaml.safe_load(path.read_text())
-    except FileNotFoundError as exc:
-        raise ScorehouseError(f"{path}: no such export settings file") from exc
-    except yaml.YAMLError as exc:
-        raise ScorehouseError(f"{path}: not valid YAML ({' '.join(str(exc).split())})") from exc
-    doc = _mapping(doc, str(path), {"reasons", "webhook", *FILE_FORMATS})
+    doc = read_settings_file(path, "export settings file")
+    doc = _mapping(doc, str(path), {"reasons", "webhook", "run_destinations", *FILE_FORMATS})
     reasons = _mapping(doc["reasons"], f"{path}: reasons", {"max_length"})
     max_length = _number(
         reasons["max_length"],
@@ -279,7 +276,58 @@ def load_config(path: Path = DEFAULT_CONFIG) -> ExportConfig:
             _file_object(fmt, key, entity_type, entries[key], f"{path}: {fmt}.{key}")
             for key, entity_type in FILE_OBJECTS[fmt].items()
         )
-    return ExportConfig(path, max_length, webhook, objects)
+    return ExportConfig(
+        path, max_length, webhook, objects, _run_destinations(doc["run_destinations"], path)
+    )
+
+
+def _run_destinations(entries: Any, path: Path) -> tuple[RunDestination, ...]:
+    """`run_destinations`: a list (empty: `scorehouse run` exports nothing) of
+    `{format: webhook, url: ...}` or `{format: hubspot|salesforce, out_dir: ...}`; a
+    relative out_dir is taken from the settings file's folder."""
+    where = f"{path}: run_destinations"
+    if entries is None:
+        entries = []
+    if not isinstance(entries, list):
+        raise ScorehouseError(f"{where}: expected a list of destinations (or [] for none)")
+    destinations = []
+
+    def expanded(value: Any, at: str) -> Any:
+        """`${NAME}` replaced by the environment variable (a URL with a secret in it need
+        not be written in the file); an unset one is an error, not an empty string."""
+        if not isinstance(value, str):
+            return value
+        text = os.path.expandvars(value)
+        if "$" in text:
+            raise ScorehouseError(f"{at}: {value!r} names an environment variable that is not set")
+        return text
+
+    for number, entry in enumerate(entries, start=1):
+        at = f"{where}[{number}]"
+        fmt = entry.get("format") if isinstance(entry, dict) else None
+        if fmt not in FORMATS:
+            raise ScorehouseError(f"{at}.format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+        if fmt == "webhook":
+            entry = _mapping(entry, at, {"format", "url"})
+            url = expanded(entry["url"], f"{at}.url")
+            if not isinstance(url, str):
+                raise ScorehouseError(f"{at}.url: expected the address to POST to, got {url!r}")
+            try:
+                check_url(url)
+            except ScorehouseError as exc:
+                raise ScorehouseError(f"{at}.url: {exc}") from exc
+            destinations.append(RunDestination(fmt, url=url))
+        else:
+            entry = _mapping(entry, at, {"format", "out_dir"})
+            out_dir = expanded(entry["out_dir"], f"{at}.out_dir")
+            if not isinstance(out_dir, str) or not out_dir.strip():
+                raise ScorehouseError(f"{at}.out_dir: expected a folder, got {out_dir!r}")
+            destinations.append(RunDestination(fmt, out_dir=(path.parent / out_dir).resolve()))
+    names = [d.destination for d in destinations]
+    for name in names:
+        if names.count(name) > 1:
+            raise ScorehouseError(f"{where}: {name} is listed twice")
+    return tuple(destinations)
 
 
 # ---------------------------------------------------------------------------------------
@@ -913,6 +961,20 @@ class ExportResult:
     def records_sent(self) -> int:
         return sum(b.record_count for b in self.sent)
 
+    def describe(self) -> str:
+        """One line: where, which scoring date, what was delivered and left unchanged."""
+        earlier = f" ({self.retried} of an earlier run)" if self.retried else ""
+        return (
+            f"export to {self.destination}, scored as of {self.scored_as_of}: "
+            f"{len(self.sent)} batch(es), {self.records_sent:,} records delivered{earlier}; "
+            f"{self.unchanged:,} unchanged"
+        )
+
+    def failure_line(self) -> str:
+        return (
+            f"export stopped: {self.failure}; {self.left_pending} batch(es) wait for the next run"
+        )
+
 
 def default_destination(fmt: str, url: str | None, out_dir: Path | None) -> str:
     if fmt == "webhook":
@@ -1073,6 +1135,22 @@ def export(
         return result
     finally:
         con.close()
+
+
+def export_to(
+    target: RunDestination, *, db: Path, published_db: Path, config: ExportConfig
+) -> ExportResult:
+    """Export to one of the settings' `run_destinations` (the token from
+    SCOREHOUSE_EXPORT_TOKEN), as `scorehouse run` and the Dagster asset do."""
+    return export(
+        target.format,
+        db=db,
+        published_db=published_db,
+        config=config,
+        url=target.url,
+        out_dir=target.out_dir,
+        token=os.environ.get("SCOREHOUSE_EXPORT_TOKEN") or None,
+    )
 
 
 def drop_batch(db: Path, destination: str, batch_id: str) -> BatchRow:

@@ -31,10 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import yaml
 
 from scorehouse.contract import Table, load_contract
-from scorehouse.errors import ScorehouseError
+from scorehouse.errors import ScorehouseError, read_settings_file
 from scorehouse.load import check_export_path, csv_source, file_error
 
 TABLE_KEYS = {"file", "columns", "date_format", "timezone", "values", "custom_fields"}
@@ -62,12 +61,7 @@ def _literal(text: str) -> str:
 def read_mapping(path: Path) -> list[TableMapping]:
     """The mapping file's tables, checked against the contract."""
     path = Path(path)
-    try:
-        doc = yaml.safe_load(path.read_text())
-    except FileNotFoundError as exc:
-        raise ScorehouseError(f"{path}: no such mapping file") from exc
-    except yaml.YAMLError as exc:
-        raise ScorehouseError(f"{path}: not valid YAML ({exc})") from exc
+    doc = read_settings_file(path, "mapping file")
     if not isinstance(doc, dict) or not isinstance(doc.get("tables"), dict) or not doc["tables"]:
         raise ScorehouseError(f"{path}: expected a `tables:` mapping of raw tables to exports")
     contract = load_contract()

@@ -39,6 +39,7 @@ from scorehouse.checks import run_checks
 from scorehouse.contract import PROJECT_DIR, PROJECT_PARTS
 from scorehouse.dbt import AS_OF_ENV, dbt_executable, run_dbt
 from scorehouse.errors import ScorehouseError
+from scorehouse.export import export_to, load_config
 from scorehouse.lock import warehouse_lock
 from scorehouse.publish import publish
 
@@ -88,6 +89,15 @@ def build_db() -> Path:
     return Path(os.environ.get("SCOREHOUSE_DB", PROJECT_DIR / "data" / "scorehouse.duckdb"))
 
 
+def published_db() -> Path:
+    """The publication BI tools and the CRM export read (SCOREHOUSE_PUBLISHED_DB)."""
+    return Path(
+        os.environ.get(
+            "SCOREHOUSE_PUBLISHED_DB", PROJECT_DIR / "data" / "published" / "scorehouse.duckdb"
+        )
+    )
+
+
 def _lock(context: AssetExecutionContext, asset_name: str):
     """The warehouse's lock, held by this asset's step; a wait is logged once."""
     command = f"dagster {context.job_name} {asset_name} {context.partition_key}"
@@ -128,11 +138,7 @@ def scorehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
 @asset(deps=[scorehouse_dbt_assets], partitions_def=DAILY)
 def published_marts(context: AssetExecutionContext) -> MaterializeResult:
     """The BI marts, once the quality checks pass, copied atomically to the publication."""
-    published_db = Path(
-        os.environ.get(
-            "SCOREHOUSE_PUBLISHED_DB", PROJECT_DIR / "data" / "published" / "scorehouse.duckdb"
-        )
-    )
+    publication = published_db()
     with _lock(context, "published_marts"):
         # The report goes beside the warehouse, as `scorehouse check` writes it.
         report = run_checks(build_db(), build_db().resolve().parent / "quality")
@@ -140,18 +146,47 @@ def published_marts(context: AssetExecutionContext) -> MaterializeResult:
             raise RuntimeError(
                 "quality checks failed, nothing published:\n" + "\n".join(report.failures)
             )
-        counts = publish(build_db(), published_db)
-    context.log.info(f"published {sum(counts.values())} rows to {published_db}")
+        counts = publish(build_db(), publication)
+    context.log.info(f"published {sum(counts.values())} rows to {publication}")
     return MaterializeResult(
-        metadata={"path": str(published_db), **{f"rows_{k}": v for k, v in counts.items()}}
+        metadata={"path": str(publication), **{f"rows_{k}": v for k, v in counts.items()}}
     )
+
+
+@asset(deps=[published_marts], partitions_def=DAILY)
+def crm_export(context: AssetExecutionContext) -> MaterializeResult:
+    """The changed scores sent to each of the export settings' `run_destinations`
+    (crm_export.yml, or the file SCOREHOUSE_EXPORT_CONFIG names), as `scorehouse run`
+    does after it publishes. Every destination is tried; the asset fails if one failed,
+    and that destination's batches wait for the next run."""
+    config = load_config(
+        Path(os.environ.get("SCOREHOUSE_EXPORT_CONFIG", PROJECT_DIR / "crm_export.yml"))
+    )
+    delivered, failures = {}, []
+    with _lock(context, "crm_export"):
+        for target in config.run_destinations:
+            try:
+                result = export_to(
+                    target, db=build_db(), published_db=published_db(), config=config
+                )
+            except ScorehouseError as exc:
+                failures.append(f"{target.destination}: {exc}")
+                continue
+            context.log.info(result.describe())
+            delivered[target.destination] = result.records_sent
+            if result.failure:
+                failures.append(f"{target.destination}: {result.failure_line()}")
+    if failures:
+        raise RuntimeError("CRM export failed:\n" + "\n".join(failures))
+    records = {f"records {name}": count for name, count in delivered.items()}
+    return MaterializeResult(metadata={"destinations": len(delivered), **records})
 
 
 daily_job = define_asset_job("daily_scoring", selection="*", partitions_def=DAILY)
 daily_schedule = build_schedule_from_partitioned_job(daily_job, hour_of_day=6, minute_of_hour=30)
 
 defs = Definitions(
-    assets=[scorehouse_dbt_assets, published_marts],
+    assets=[scorehouse_dbt_assets, published_marts, crm_export],
     jobs=[daily_job],
     schedules=[daily_schedule],
     resources={

@@ -536,3 +536,70 @@ def test_bad_settings_are_one_line_errors(tmp_path, state_db, publication, capsy
         "none.duckdb: no publication to export; run `scorehouse run` first"
         in capsys.readouterr().err
     )
+
+
+def test_run_destinations_are_checked_and_each_gets_a_stage_line(
+    tmp_path, state_db, publication, receiver, monkeypatch, capsys
+):
+    """`scorehouse run` sends to the settings' run_destinations after it publishes: one
+    `export` line per destination, every destination tried even when one fails, and a
+    bad entry refused with a line that names it (before anything is built)."""
+    settings = yaml.safe_load(DEFAULT_CONFIG.read_text())
+    config = tmp_path / "crm_export.yml"
+
+    def refused(destinations, message):
+        settings["run_destinations"] = destinations
+        config.write_text(yaml.safe_dump(settings))
+        with pytest.raises(ScorehouseError, match=message):
+            load_config(config)
+
+    refused({"format": "webhook"}, r"run_destinations: expected a list of destinations")
+    refused([{"format": "csv"}], r"run_destinations\[1\].format: expected one of hubspot")
+    refused([{"format": "webhook", "out_dir": "x"}], r"run_destinations\[1\]: unknown key")
+    refused([{"format": "hubspot", "out_dir": ""}], r"run_destinations\[1\].out_dir: expected")
+    refused([{"format": "webhook", "url": "ftp://x"}], r"\[1\].url: --url must be an http")
+    monkeypatch.delenv("SCOREHOUSE_TEST_HOOK", raising=False)
+    refused(
+        [{"format": "webhook", "url": "${SCOREHOUSE_TEST_HOOK}"}],
+        r"\[1\].url: '\$\{SCOREHOUSE_TEST_HOOK\}' names an environment variable that is not set",
+    )
+    refused(
+        [{"format": "hubspot", "out_dir": "out"}, {"format": "hubspot", "out_dir": "./out"}],
+        r"hubspot:.*/out is listed twice",
+    )
+
+    # A failing receiver first, then a file destination: both tried, the run fails.
+    monkeypatch.setenv("SCOREHOUSE_TEST_HOOK", receiver.url)
+    settings["run_destinations"] = [
+        {"format": "webhook", "url": "${SCOREHOUSE_TEST_HOOK}"},
+        {"format": "hubspot", "out_dir": "hubspot"},
+    ]
+    settings["webhook"].update(attempts=2, retry_base_seconds=0.01)
+    config.write_text(yaml.safe_dump(settings))
+    loaded = load_config(config)
+    assert loaded.run_destinations[1].out_dir == tmp_path / "hubspot"
+    receiver.behaviour = lambda ordinal, attempt: "503"
+    stages = cli.Stages()
+    assert not cli.export_stage(stages, loaded, state_db, publication)
+    out, err = capsys.readouterr()
+    lines = [line for line in out.splitlines() if line.startswith("export ")]
+    assert len(lines) == 2, out
+    assert lines[0].split()[1] == "FAILED" and "/scores, scored as of" in lines[0]
+    assert lines[1].split()[1] == "ok" and f"hubspot:{tmp_path / 'hubspot'}" in lines[1]
+    assert "records delivered" in lines[1] and "secret" not in out + err
+    assert "scorehouse: export stopped:" in err and "wait for the next run" in err
+    assert sorted(p.name.split("-")[1] for p in (tmp_path / "hubspot").iterdir()) == [
+        "companies",
+        "contacts",
+    ]
+
+    # The receiver is back: the next run delivers the pending batches, files unchanged.
+    receiver.behaviour = lambda ordinal, attempt: "ok"
+    assert cli.export_stage(stages, loaded, state_db, publication)
+    webhook_line, hubspot_line = capsys.readouterr().out.splitlines()
+    pending = len(receiver.applied)
+    assert pending == sum(1 for b in batches(state_db) if b[1] == "sent") - 2  # 2 files
+    assert (
+        f"{pending} batch(es)" in webhook_line and f"({pending} of an earlier run)" in webhook_line
+    )
+    assert "0 batch(es), 0 records delivered" in hubspot_line

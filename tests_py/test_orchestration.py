@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 from dagster import materialize
 
 from scorehouse.contract import PROJECT_DIR
@@ -29,7 +30,7 @@ def test_definitions_hold_the_assets_and_the_daily_schedule():
     assert schedule.cron_schedule == "30 6 * * *"
     assert as_of_for("2026-10-31") == "2026-11-01"
     keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
-    assert {"marts/lead_scores", "marts/customer_health", "published_marts"} <= keys
+    assert {"marts/lead_scores", "marts/customer_health", "published_marts", "crm_export"} <= keys
 
 
 def test_materialise_in_process(tmp_path, generated_raw, monkeypatch):
@@ -40,8 +41,17 @@ def test_materialise_in_process(tmp_path, generated_raw, monkeypatch):
     published = tmp_path / "published.duckdb"
     monkeypatch.setenv("SCOREHOUSE_DB", str(project.db))
     monkeypatch.setenv("SCOREHOUSE_PUBLISHED_DB", str(published))
+    # The CRM export, to a HubSpot folder (crm_export.yml's run_destinations).
+    settings = yaml.safe_load((PROJECT_DIR / "crm_export.yml").read_text())
+    settings["run_destinations"] = [{"format": "hubspot", "out_dir": "hubspot"}]
+    (tmp_path / "crm_export.yml").write_text(yaml.safe_dump(settings))
+    monkeypatch.setenv("SCOREHOUSE_EXPORT_CONFIG", str(tmp_path / "crm_export.yml"))
     result = materialize(
-        [orchestration.scorehouse_dbt_assets, orchestration.published_marts],
+        [
+            orchestration.scorehouse_dbt_assets,
+            orchestration.published_marts,
+            orchestration.crm_export,
+        ],
         resources={"dbt": orchestration.defs.resources["dbt"]},
         partition_key="2026-10-31",
     )
@@ -52,6 +62,14 @@ def test_materialise_in_process(tmp_path, generated_raw, monkeypatch):
     )
     assert con.execute("select count(*) from lead_scores").fetchone()[0] > 0
     con.close()
+    files = sorted(p.name.split("-")[1] for p in (tmp_path / "hubspot").iterdir())
+    assert files == ["companies", "contacts"]
+    (metadata,) = [
+        event.materialization.metadata
+        for event in result.get_asset_materialization_events()
+        if event.asset_key.to_user_string() == "crm_export"
+    ]
+    assert metadata["destinations"].value == 1
 
 
 def _free_port() -> int:
