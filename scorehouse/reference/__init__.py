@@ -1,9 +1,10 @@
 """An independent reference implementation of the acquisition lead-scoring model.
 
-Written in plain Python from the documented method (README, `models/*_docs.md`, the seeds
-and their YAML, the domain brief), from the raw files and the seeds, without running or
-importing the project's SQL. `tests_py/test_reference.py` compares it with the dbt marts
-`lead_scores` and `lead_score_breakdown`: any drift of the SQL from the method fails it.
+Written in plain Python from the documented method (docs/user-guide.md,
+docs/configuration.md, `models/*_docs.md`, the seeds and their YAML, the domain brief), from
+the raw files and the seeds, without running or importing the project's SQL.
+`tests_py/test_reference.py` compares it with the dbt marts `lead_scores` and
+`lead_score_breakdown`: any drift of the SQL from the method fails it.
 
     from scorehouse.reference import reference_scores
     scores = reference_scores(raw_dir, as_of=date(2026, 11, 1), loaded_at=datetime(...))

@@ -1,4 +1,5 @@
-"""Text to typed values, as the raw contract describes them (README, "The raw data contract").
+"""Text to typed values, as the raw contract describes them (docs/configuration.md, "The raw
+data contract").
 
 Every raw value arrives as text. Text is trimmed of spaces, and an empty string means
 "absent". Timestamps are ISO 8601 in UTC; an explicit offset (`Z`, `+02:00`) is honoured

@@ -1,5 +1,6 @@
-"""The acquisition lead-scoring method, written from the documentation (README "How scoring
-works", `models/_scoring__docs.md`, `seeds/_seeds.yml`, the domain brief), not from the SQL.
+"""The acquisition lead-scoring method, written from the documentation (docs/user-guide.md,
+"How scoring works", `models/_scoring__docs.md`, `seeds/_seeds.yml`, the domain brief), not
+from the SQL.
 
 For one scoring date `as_of`, counted at midnight UTC starting it:
 

@@ -1,12 +1,11 @@
 """Staging, from the raw files: parse, give each row a quarantine reason, keep the rest.
 
-Reason codes follow the README ("Staging and quarantine"): the first matching check wins,
-and a row with no reason is staged. Duplicates are ranked among all the rows of a table
-that share the id (including rows quarantined for another reason), in delivery order
-(`_loaded_at`, `_source_file`, `_source_row`): events keep the first copy, CRM records
-the latest. One load stamps every row of a file with the same `_loaded_at`, so the order
-is the row order of the file.
-"""
+Reason codes follow docs/configuration.md ("Staging and quarantine"): the first matching
+check wins, and a row with no reason is staged. Duplicates are ranked among all the rows of
+a table that share the id (including rows quarantined for another reason), in delivery order
+(`_loaded_at`, `_source_file`, `_source_row`): events keep the first copy, CRM records the
+latest. One load stamps every row of a file with the same `_loaded_at`, so the order is the
+row order of the file."""
 
 from __future__ import annotations
 

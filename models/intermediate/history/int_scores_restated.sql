@@ -30,23 +30,20 @@ metrics as (
     select * from {{ ref('int_account_metrics_dated') }}
 ),
 
-dimensions as (
-    select * from {{ ref('scoring_dimensions') }}
-),
-
-health_models as (
-    select distinct model_id
-    from {{ ref('grade_bands') }}
-    where dimension = 'total'
+scoring_models as (
+    select * from {{ ref('int_scoring_models') }}
 ),
 
 graded_models as (
-    {#- Account models with both a fit and an engagement dimension, graded A1...D4. #}
     select model_id
-    from dimensions
-    where dimension in ('fit', 'engagement')
-    group by model_id
-    having count(*) = 2
+    from scoring_models
+    where is_graded
+),
+
+health_models as (
+    select model_id
+    from scoring_models
+    where is_health
 ),
 
 restated_scores as (

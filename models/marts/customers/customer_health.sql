@@ -20,10 +20,14 @@ versions as (
     select * from {{ ref('int_rule_set_versions') }}
 ),
 
+model_kinds as (
+    select * from {{ ref('int_scoring_models') }}
+),
+
 health_models as (
-    select distinct model_id
-    from {{ ref('grade_bands') }}
-    where dimension = 'total'
+    select model_id
+    from model_kinds
+    where is_health
 ),
 
 health as (

@@ -21,8 +21,8 @@ scoring_models as (
     select * from {{ ref('scoring_models') }}
 ),
 
-dimensions as (
-    select * from {{ ref('scoring_dimensions') }}
+model_kinds as (
+    select * from {{ ref('int_scoring_models') }}
 ),
 
 lead_scores as (
@@ -133,12 +133,9 @@ rolled_up_graded as (
 ),
 
 graded_models as (
-    {#- Account models with both a fit and an engagement dimension, graded A1...D4. #}
     select model_id
-    from dimensions
-    where dimension in ('fit', 'engagement')
-    group by model_id
-    having count(*) = 2
+    from model_kinds
+    where is_graded
 ),
 
 account_models_graded as (
