@@ -117,9 +117,11 @@ def _parse_template() -> Path | None:
     return parsed if parsed.exists() else None
 
 
-def copy_project(destination: Path) -> Project:
+def copy_project(destination: Path, parsed: bool = True) -> Project:
+    """A copy of the project; `parsed=False`: without the template's saved parse, for a
+    test that reads dbt's own account of its parsing."""
     copy_project_parts(destination)
-    parsed = _parse_template()
+    parsed = _parse_template() if parsed else None
     if parsed is not None:
         (destination / "target").mkdir(exist_ok=True)
         shutil.copy(parsed, destination / "target" / parsed.name)
