@@ -108,9 +108,11 @@ def _parse_template() -> Path | None:
     (about 7 s instead of 20 s for a copy's first command). None if the parse fails: each
     copy then parses in full, and the test shows why."""
     if not _parsed_template:
+        import atexit
         import tempfile
 
         template = copy_project_parts(Path(tempfile.mkdtemp(prefix="scorehouse-parse-")))
+        atexit.register(shutil.rmtree, template, ignore_errors=True)
         Project(template, template / "warehouse.duckdb").dbt("parse", check=False)
         _parsed_template.append(template / "target" / "partial_parse.msgpack")
     parsed = _parsed_template[0]
