@@ -30,19 +30,19 @@ metrics as (
     select * from {{ ref('int_account_metrics_dated') }}
 ),
 
-scoring_models as (
+model_kinds as (
     select * from {{ ref('int_scoring_models') }}
 ),
 
 graded_models as (
     select model_id
-    from scoring_models
+    from model_kinds
     where is_graded
 ),
 
 health_models as (
     select model_id
-    from scoring_models
+    from model_kinds
     where is_health
 ),
 
