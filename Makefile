@@ -70,7 +70,13 @@ $(DUCKDB1_STAMP): requirements-duckdb1.lock
 demo: setup
 	$(BIN)/scorehouse demo --scale $(SCALE)
 
-test: setup-dev lint dbt-test pytest test-postgres test-spark
+# Lint (one core: sqlfluff) beside the dbt build of dbt-test, each one's output shown
+# whole when it ends; then pytest, then the other engines.
+test: setup-dev
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint dbt-test
+	$(MAKE) --no-print-directory pytest
+	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-spark
 
 # The pre-commit hooks (.pre-commit-config.yaml) on every file: ruff, sqlfluff, dbt parse.
 lint: setup-dev

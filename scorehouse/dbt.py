@@ -163,8 +163,17 @@ def dbt_command(
     if all_vars:
         command += ["--vars", json.dumps(all_vars, sort_keys=True)]
     if db is not None:
-        env["SCOREHOUSE_DB"] = str(Path(db).resolve())
+        env["SCOREHOUSE_DB"] = warehouse_setting(db, project_dir)
     return command, env
+
+
+def warehouse_setting(db: str | Path, project_dir: str | Path) -> str:
+    """SCOREHOUSE_DB for dbt, which runs in `project_dir`: the warehouse's path relative to
+    the project when it lies inside it, else absolute. The profile dbt renders is then the
+    same wherever the project lies, and dbt reparses the whole project when its profile
+    changes: a copy of the project (the tests', calibrate's) reuses a saved parse."""
+    path, project = Path(db).resolve(), Path(project_dir).resolve()
+    return path.relative_to(project).as_posix() if path.is_relative_to(project) else str(path)
 
 
 def run_dbt(

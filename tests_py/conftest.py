@@ -20,6 +20,10 @@ from scorehouse.load import load
 
 DBT = str(Path(sys.executable).parent / "dbt")
 
+# `dbt build` arguments for a test that reads models only: the data and unit tests (a
+# third of a build's time) run in `make dbt-test` and in the tests that are about them.
+NO_DATA_TESTS = ("--exclude", "resource_type:test", "resource_type:unit_test")
+
 # pytest-xdist's workers (make pytest) run with a __main__ that has neither __spec__ nor
 # __file__: pyspark's Spark Connect module, which great_expectations imports, then takes
 # the process for a doctest run and exits. A file name tells it otherwise.

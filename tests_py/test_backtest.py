@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import shutil
 
-from tests_py.conftest import copy_project
+from tests_py.conftest import NO_DATA_TESTS, copy_project
 
 # The latest backtest date is the scoring date minus backtest_horizon_days (90).
 AS_OF = "2026-11-01"
@@ -110,7 +110,9 @@ def test_events_after_the_backtest_dates_do_not_change_backtest_scores(tmp_path,
     raw = tmp_path / "raw"
     shutil.copytree(generated_raw, raw)
     project = copy_project(tmp_path / "project")
-    build = ("build", "--exclude", "resource_type:test", "resource_type:unit_test")
+    # The models this test reads (the graded scores of every scoring run, the runs, the
+    # performance mart) and their parents; not the other marts, nor dbt's tests.
+    build = ("build", "--select", "+int_scores_graded", "+model_performance", *NO_DATA_TESTS)
 
     project.load(raw)
     project.dbt(*build, as_of=AS_OF)

@@ -12,7 +12,7 @@ import pytest
 
 from scorehouse import calibrate as cal
 from scorehouse.errors import ScorehouseError
-from tests_py.conftest import copy_project, write_raw
+from tests_py.conftest import NO_DATA_TESTS, copy_project, write_raw
 
 SETTINGS = cal.Settings(
     dates=4,
@@ -135,8 +135,9 @@ AS_OF = "2026-10-01"
 
 @pytest.fixture(scope="module")
 def calibrated(tmp_path_factory, generated_raw):
-    """A project built on the small generated data as of AS_OF, calibrated (acquisition),
-    the candidate written into its seeds."""
+    """A project built on the small generated data as of AS_OF as far as calibration reads
+    it (what its backtests and probes need: calibrate.BACKTESTS), calibrated
+    (acquisition), the candidate written into its seeds."""
     project = copy_project(tmp_path_factory.mktemp("calibrate") / "project")
     project.edit_seed("../dbt_project.yml", "calibration_dates: 6", "calibration_dates: 5")
     project.edit_seed(
@@ -175,7 +176,7 @@ def calibrated(tmp_path_factory, generated_raw):
         write_raw(project.path / "own", {"record_fields": fields, "activities": calls}),
         append=True,
     )
-    project.dbt("build", "--exclude", "resource_type:test", "resource_type:unit_test", as_of=AS_OF)
+    project.dbt("build", "--select", cal.BACKTESTS, *NO_DATA_TESTS, as_of=AS_OF)
     report = project.path / "report.md"
     results, _ = cal.calibrate(
         ["acquisition"],
@@ -249,16 +250,37 @@ def test_new_rules_are_tried_for_custom_field_values_and_activity_types(calibrat
     assert steps and all(p["min_value"] is not None and p["max_value"] is None for p in steps)
 
 
-def test_the_candidate_and_its_bands_score_in_a_normal_build(calibrated):
+@pytest.fixture(scope="module")
+def rebuilt(calibrated, tmp_path_factory):
+    """The calibrated project after wins that close after AS_OF are loaded, then built
+    (every model, as of AS_OF) with the candidate as the what-if: one build that both the
+    candidate's scoring and the leakage check read."""
     project, results, _ = calibrated
-    project.dbt(
-        "build",
-        "--exclude",
-        "resource_type:test",
-        "resource_type:unit_test",
-        as_of=AS_OF,
-        vars={"candidate_rule_set": "learned"},
+    contacts = project.query(
+        "select contact_id, account_id from raw.contacts where account_id is not null "
+        "order by contact_id limit 40"
     )
+    won_later = [
+        {
+            "opportunity_id": f"OPP-LATE-{i}",
+            "account_id": account,
+            "contact_id": contact,
+            "opportunity_type": "new_business",
+            "stage": "won",
+            "amount": "50000",
+            "created_at": "2026-10-02 09:00:00",
+            "closed_at": "2026-10-20 09:00:00",
+        }
+        for i, (contact, account) in enumerate(contacts)
+    ]
+    late = tmp_path_factory.mktemp("late")
+    project.load(write_raw(late, {"opportunities": won_later}), append=True)
+    project.dbt("build", *NO_DATA_TESTS, as_of=AS_OF, vars={"candidate_rule_set": "learned"})
+    return project, results, late
+
+
+def test_the_candidate_and_its_bands_score_in_a_normal_build(rebuilt):
+    project, results, _ = rebuilt
     summary = project.query(
         "select rule_set, roc_auc_latest_date, fit_grades_monotone, engagement_levels_monotone "
         "from marts.model_performance_summary where model_id = 'acquisition' order by rule_set"
@@ -283,41 +305,14 @@ def test_the_candidate_and_its_bands_score_in_a_normal_build(calibrated):
     }
 
 
-def test_outcomes_after_the_as_of_date_leave_the_learned_points_unchanged(calibrated, tmp_path):
-    project, results, _ = calibrated
-    contacts = project.query(
-        "select contact_id, account_id from raw.contacts where account_id is not null "
-        "order by contact_id limit 40"
-    )
-    won_later = [
-        {
-            "opportunity_id": f"OPP-LATE-{i}",
-            "account_id": account,
-            "contact_id": contact,
-            "opportunity_type": "new_business",
-            "stage": "won",
-            "amount": "50000",
-            "created_at": "2026-10-02 09:00:00",
-            "closed_at": "2026-10-20 09:00:00",
-        }
-        for i, (contact, account) in enumerate(contacts)
-    ]
-    project.load(write_raw(tmp_path / "late", {"opportunities": won_later}), append=True)
+def test_outcomes_after_the_as_of_date_leave_the_learned_points_unchanged(rebuilt):
+    project, results, late = rebuilt
     # The late wins are outcomes the engine reads (calibrate rebuilds from the raw data)...
-    project.dbt(
-        "build",
-        "--select",
-        "+int_outcomes",
-        "--exclude",
-        "resource_type:test",
-        "resource_type:unit_test",
-        as_of=AS_OF,
-    )
-    late = project.query(
+    late_wins = project.query(
         "select count(distinct opportunity_id) from intermediate.int_outcomes "
         "where opportunity_id like 'OPP-LATE-%' and outcome = 'new_business_won'"
     )
-    assert late == [(40,)]
+    assert late_wins == [(40,)]
     # ... but after the as-of date: no backtest label includes them.
     again, _ = cal.calibrate(
         ["acquisition"],
@@ -325,7 +320,7 @@ def test_outcomes_after_the_as_of_date_leave_the_learned_points_unchanged(calibr
         as_of=AS_OF,
         name="learned",
         project_dir=project.path,
-        report=tmp_path / "again.md",
+        report=late / "again.md",
         write=False,
     )
     assert again[0].rules == results[0].rules

@@ -4,7 +4,11 @@ and a score out of range: tests_py/test_checks.py.)"""
 
 from __future__ import annotations
 
-from tests_py.conftest import copy_project, write_raw
+import datetime as dt
+
+import pytest
+
+from tests_py.conftest import NO_DATA_TESTS, copy_project, write_raw
 
 AS_OF = "2026-11-01"
 ACCOUNT = {
@@ -47,14 +51,32 @@ def test_a_raw_value_out_of_range_is_quarantined_not_scored(tmp_path):
     ) == [("NPS-1", "invalid_value"), ("NPS-2", "invalid_value")]
 
 
+def now() -> str:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0).isoformat(sep=" ")
+
+
+@pytest.fixture(scope="module")
+def gate_project(tmp_path_factory):
+    """One project copy for the freshness tests, each of which first loads the one account
+    it needs, stale or fresh (a full load: it replaces every raw table). In a new copy the
+    first command in production parses again every file that reads SCOREHOUSE_ENV (the
+    sources' freshness settings); in a shared one only the first test pays for it. None
+    of these tests reads what another one builds."""
+    return copy_project(tmp_path_factory.mktemp("gates") / "p")
+
+
+def load_account(project, loaded_at: str):
+    project.load(write_raw(project.path / "raw", {"accounts": [ACCOUNT]}), loaded_at=loaded_at)
+
+
 def freshness(project, environment: str, monkeypatch):
     monkeypatch.setenv("SCOREHOUSE_ENV", environment)
     return project.dbt("source", "freshness", "--select", "source:crm.accounts", check=False)
 
 
-def test_a_stale_source_warns_on_demo_data_and_errors_in_production(tmp_path, monkeypatch):
-    project = copy_project(tmp_path / "p")
-    project.load(write_raw(project.path / "raw", {"accounts": [ACCOUNT]}), loaded_at="2020-01-01")
+def test_a_stale_source_warns_on_demo_data_and_errors_in_production(gate_project, monkeypatch):
+    project = gate_project
+    load_account(project, "2020-01-01")
     demo = freshness(project, "demo", monkeypatch)
     assert demo.returncode == 0, demo.stdout[-3000:]
     assert "WARN" in demo.stdout
@@ -63,20 +85,26 @@ def test_a_stale_source_warns_on_demo_data_and_errors_in_production(tmp_path, mo
     assert "ERROR STALE" in production.stdout
 
 
-def test_fresh_data_passes_the_freshness_gate(tmp_path, monkeypatch):
-    import datetime as dt
-
-    project = copy_project(tmp_path / "p")
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0).isoformat(sep=" ")
-    project.load(write_raw(project.path / "raw", {"accounts": [ACCOUNT]}), loaded_at=now)
-    result = freshness(project, "production", monkeypatch)
+def test_fresh_data_passes_the_freshness_gate(gate_project, monkeypatch):
+    load_account(gate_project, now())
+    result = freshness(gate_project, "production", monkeypatch)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "PASS" in result.stdout
 
 
-def test_a_mart_column_type_change_breaks_the_contract(tmp_path):
-    project = copy_project(tmp_path / "p")
-    project.load(write_raw(project.path / "raw", {"accounts": [ACCOUNT]}))
+@pytest.fixture(scope="module")
+def marts_project(tmp_path_factory, generated_raw):
+    """The generated data built up to lead_scores (models only: no test here reads a data
+    test's outcome). Read by the personal-data test, and the warehouse the contract test
+    rebuilds lead_scores on (with its SQL restored afterwards)."""
+    project = copy_project(tmp_path_factory.mktemp("marts") / "p")
+    project.load(generated_raw)
+    project.dbt("build", "--select", "+lead_scores", *NO_DATA_TESTS, as_of=AS_OF)
+    return project
+
+
+def test_a_mart_column_type_change_breaks_the_contract(marts_project):
+    project = marts_project
     mart = project.path / "models" / "marts" / "scoring" / "lead_scores.sql"
     text = mart.read_text()
     marker = "select * from final"
@@ -85,7 +113,11 @@ def test_a_mart_column_type_change_breaks_the_contract(tmp_path):
         text.rstrip()[: -len(marker)]
         + "select * replace (cast(fit_score as varchar) as fit_score) from final\n"
     )
-    result = project.dbt("build", "--select", "+lead_scores", as_of=AS_OF, check=False)
+    try:
+        # Its upstream models are built: the contract is checked as lead_scores is built.
+        result = project.dbt("build", "--select", "lead_scores", as_of=AS_OF, check=False)
+    finally:
+        mart.write_text(text)
     assert result.returncode != 0
     assert "contract" in result.stdout.lower()
     assert "fit_score" in result.stdout
@@ -95,8 +127,10 @@ def test_scorehouse_run_stops_on_a_stale_source_in_production(tmp_path, monkeypa
     import subprocess
     import sys
 
+    # Its own copy: `scorehouse run` names the warehouse by its absolute path, which dbt
+    # takes for another profile, so the copy's next command would parse it all again.
     project = copy_project(tmp_path / "p")
-    project.load(write_raw(project.path / "raw", {"accounts": [ACCOUNT]}), loaded_at="2020-01-01")
+    load_account(project, "2020-01-01")
     monkeypatch.setenv("SCOREHOUSE_ENV", "production")
     published = tmp_path / "published.duckdb"
     result = subprocess.run(
@@ -131,12 +165,8 @@ def mart_text_values(project) -> list[str]:
     return values
 
 
-def test_the_bi_marts_hold_no_email_or_name_unless_allowed(tmp_path, generated_raw):
-    project = copy_project(tmp_path / "p")
-    project.load(generated_raw)
-    project.dbt(
-        "build", "--indirect-selection", "cautious", "--select", "+lead_scores", as_of=AS_OF
-    )
+def test_the_bi_marts_hold_no_email_or_name_unless_allowed(marts_project):
+    project = marts_project
     assert not [v for v in mart_text_values(project) if "@" in v]
     assert project.query(
         "select count(*) from marts.lead_scores where contact_name is not null "
@@ -153,17 +183,14 @@ def test_the_bi_marts_hold_no_email_or_name_unless_allowed(tmp_path, generated_r
     assert named > 0 and emails > 0
 
 
-def test_a_partial_export_passes_freshness_in_production(tmp_path, monkeypatch):
+def test_a_partial_export_passes_freshness_in_production(gate_project, monkeypatch):
     """Tables the export does not provide are left out of the freshness check (said, not
     silent); the ones it provides are still checked."""
-    import datetime as dt
-
     from scorehouse import cli
     from scorehouse.load import tables_without_data
 
-    project = copy_project(tmp_path / "p")
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0).isoformat(sep=" ")
-    project.load(write_raw(project.path / "raw", {"accounts": [ACCOUNT]}), loaded_at=now)
+    project = gate_project
+    load_account(project, now())
     empty = tables_without_data(project.db)
     assert "accounts" not in empty and {"page_views", "activities", "invoices"} <= set(empty)
 
@@ -183,15 +210,12 @@ def test_a_partial_export_passes_freshness_in_production(tmp_path, monkeypatch):
     assert result.returncode == 0, result.stdout[-3000:]
 
 
-def test_a_disabled_source_is_switched_off_and_a_contradiction_refused(tmp_path, monkeypatch):
+def test_a_disabled_source_is_switched_off_and_a_contradiction_refused(gate_project, monkeypatch):
     """Var `disabled_sources` (as Fivetran's packages do): the listed sources are not
     checked for freshness, their staging reads the empty raw table; a listed table that
     holds rows, or a name that is no raw table, is refused in one line."""
-    import datetime as dt
-
-    project = copy_project(tmp_path / "p")
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0).isoformat(sep=" ")
-    project.load(write_raw(project.path / "raw", {"accounts": [ACCOUNT]}), loaded_at=now)
+    project = gate_project
+    load_account(project, now())
     monkeypatch.setenv("SCOREHOUSE_ENV", "production")
     select = ["source", "freshness", "--select", "source:support", "source:crm.accounts"]
     assert project.dbt(*select, check=False).returncode != 0  # no support data: stale

@@ -12,7 +12,7 @@ import pytest
 
 from scorehouse.errors import ScorehouseError
 from scorehouse.increments import split_increments
-from tests_py.conftest import copy_project
+from tests_py.conftest import NO_DATA_TESTS, copy_project
 from tests_py.test_determinism import mart_digests
 
 CUTOFF = dt.date(2026, 10, 30)
@@ -64,11 +64,14 @@ def table_digest(project, relation: str) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def incremental(tmp_path_factory, generated_raw):
+    """The base export built, the day's increment built incrementally (data tests included),
+    then everything rebuilt with --full-refresh. The first and last builds leave out the
+    data tests: they only make the states compared."""
     root = tmp_path_factory.mktemp("incremental")
     base, increment, appended = split_at_cutoff(generated_raw, root / "split")
     project = copy_project(root / "project")
     project.load(base, loaded_at="2026-10-30 06:00:00")
-    project.dbt("build", as_of="2026-10-30")
+    project.dbt("build", *NO_DATA_TESTS, as_of="2026-10-30")
     project.load(increment, loaded_at="2026-10-31 06:00:00", append=True)
     result = project.dbt("build", as_of="2026-10-31")
     incremental_state = {
@@ -76,7 +79,7 @@ def incremental(tmp_path_factory, generated_raw):
         "daily": {m: table_digest(project, f"intermediate.{m}") for m in DAILY_MODELS + DAY_MODELS},
         "history": table_digest(project, "marts.score_history"),
     }
-    project.dbt("build", "--full-refresh", as_of="2026-10-31")
+    project.dbt("build", "--full-refresh", *NO_DATA_TESTS, as_of="2026-10-31")
     full_state = {
         "marts": mart_digests(project),
         "daily": {m: table_digest(project, f"intermediate.{m}") for m in DAILY_MODELS + DAY_MODELS},
@@ -105,17 +108,22 @@ def test_the_daily_run_processes_only_new_loads_and_the_lookback(incremental):
         assert 0 < done < total * 0.2, (model, done, total)
 
 
+# The rule matches and every model they derive from; the models left out, downstream of
+# the matches, cannot change them.
+RULE_MATCHES = ["--select", "+int_rule_matches_daily", *NO_DATA_TESTS]
+
+
 def test_a_rule_change_rebuilds_the_rule_matches(incremental):
     """A rule's matching columns changed: the matches of every day are redone, and the
     result is the full refresh's."""
     project, _, _, _, _ = incremental
     project.edit_seed("scoring/scoring_rules.csv", "contains,/pricing,", "contains,/pric,")
-    result = project.dbt("build", as_of="2026-10-31")
+    result = project.dbt("build", *RULE_MATCHES, as_of="2026-10-31")
     assert "int_rule_matches_daily was built from other rules" in result.stdout
     done, total = processed(result.stdout)["int_rule_matches_daily"]
     assert done == total
     rebuilt = table_digest(project, "intermediate.int_rule_matches_daily")
-    project.dbt("build", "--full-refresh", as_of="2026-10-31")
+    project.dbt("build", "--full-refresh", *RULE_MATCHES, as_of="2026-10-31")
     assert table_digest(project, "intermediate.int_rule_matches_daily") == rebuilt
 
 

@@ -13,13 +13,12 @@ are removed, a running publish's own files are kept.
 One small project is built, checked and published once (`scorehouse run`), with a copy of
 its warehouse taken between its build and its quality gate. Each test starts from a copy
 of the warehouse as the run left it (or as it was before the gate), together with dbt's
-parse cache of that run, so the tests do not depend on each other and a dbt command that
-keeps the run's vars only parses what the test changed.
+parse cache of the project as the copy had it before the run, so the tests do not depend on
+each other and a dbt command without vars only parses what the test changed.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -58,7 +57,8 @@ def pristine(tmp_path_factory, generated_raw) -> Project:
     """A project scored as of 2026-11-01 by `scorehouse run`: built, checked, published.
     Saved aside: its warehouse at the end of the run (`checked.duckdb`), as the run's dbt
     build left it before the quality gate ran (`unchecked.duckdb`), and dbt's parse cache
-    for the run's date. Tests use it through `built` or `restored`, never as it is."""
+    for the tests' dbt commands. Tests use it through `built` or `restored`, never as it
+    is."""
     project = copy_project(tmp_path_factory.mktemp("publication"))
     project.load(generated_raw)
     saved = tmp_path_factory.mktemp("publication-saved")
@@ -69,24 +69,28 @@ def pristine(tmp_path_factory, generated_raw) -> Project:
         shutil.copy(db, saved / "unchecked.duckdb")
         return run_checks(db, *args, **kwargs)
 
+    # dbt's parse cache as the tests' dbt commands (conftest's `Project.dbt`) use it: the
+    # session's parse, which the copy starts from, saved before the run adds its own.
+    parsed = project.path / "target" / "partial_parse.msgpack"
+    if parsed.exists():
+        shutil.copy(parsed, saved / parsed.name)
     extra = ["--project-dir", str(project.path), "--docs-dir", str(project.path / "quality")]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(checks, "run_checks", copy_then_check)
         assert cli.main(["run", "--as-of", "2026-11-01", *paths(project), *extra]) == 0
     assert (saved / "unchecked.duckdb").exists(), "the run's quality gate did not run"
     shutil.copy(project.db, saved / "checked.duckdb")
-    # dbt's parse cache as the tests' dbt commands (conftest's `Project.dbt`) leave it
-    # with the run's date, whichever way `scorehouse run` passed the date to dbt.
-    project.dbt("parse")
-    shutil.copy(project.path / "target" / "partial_parse.msgpack", saved / "partial_parse.msgpack")
+    if not (saved / parsed.name).exists():  # the session's parse failed: parse here
+        project.dbt("parse")
+        shutil.copy(parsed, saved / parsed.name)
     project.saved = saved
     return project
 
 
 def restored(project: Project, warehouse: str) -> Project:
     """`project` with a fresh copy of a saved warehouse (and no write-ahead log a killed
-    build left), and dbt's parse cache of the run: at the same paths, so that dbt, given
-    the run's vars, parses only what changed."""
+    build left), and the saved parse cache: at the same paths, so that dbt, given no
+    vars, parses only what changed."""
     project.db.with_name(project.db.name + ".wal").unlink(missing_ok=True)
     shutil.copy(project.saved / warehouse, project.db)
     shutil.copy(
@@ -206,10 +210,20 @@ def test_a_failed_build_is_refused_also_after_a_retry(built):
 
 
 def test_a_killed_build_is_refused(built, capsys):
-    env = {**os.environ, "DBT_PROFILES_DIR": str(built.path), "SCOREHOUSE_DB": str(built.db)}
-    command = [DBT, "build", "--vars", json.dumps({"as_of_date": "2026-11-04"})]
+    # With the profile and the date as `Project.dbt` passes them: dbt parses nothing.
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(built.path),
+        "SCOREHOUSE_DB": os.path.relpath(built.db, built.path),
+        "SCOREHOUSE_AS_OF_DATE": "2026-11-04",
+    }
     dbt = subprocess.Popen(
-        command, cwd=built.path, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True
+        [DBT, "build"],
+        cwd=built.path,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     try:
         # Killed as the first node starts, after the on-run-start hooks.

@@ -1,13 +1,16 @@
 """Rule-set versions: every score, history row and alert says which configuration scored
 it, a rule change does not flood sales with alerts, and the what-if shows its volume.
 
-One small history, built day by day in one warehouse (each dbt run costs ~40 s here):
+One small history, built day by day in one warehouse, every day with the same vars (backtests
+included), so that dbt parses the project once, from the session's parse:
 - 2026-10-27, written as an older Scorehouse wrote it (the new history columns dropped);
 - 2026-10-28, the same seeds: its versions, and the old rows kept;
 - 2026-10-29, after `pricing_page` went from 15 to 40 points: CON-CFG (a pricing page
   visit five days before) becomes an MQL and changes grade by configuration alone, while
   CON-BEH requests a demo that day (behaviour);
-- 2026-10-30, same rules again, with backtests: CON-LATER requests a demo (behaviour).
+- 2026-10-30, same rules again, with the data tests: CON-LATER requests a demo (behaviour).
+The first two days build the history and what it is made of (`+int_score_snapshots`); the
+alerts and the other marts are built over the whole history on the last two.
 """
 
 from __future__ import annotations
@@ -23,12 +26,12 @@ from dashboard import published
 from scorehouse import calibrate as cal
 from scorehouse.contract import PROJECT_DIR
 from scorehouse.publish import BI_MARTS
-from tests_py.conftest import Project, copy_project, write_raw
+from tests_py.conftest import NO_DATA_TESTS, Project, copy_project, write_raw
 from tests_py.test_scoring_scenarios import account, contact, form
 
 OLD_DAY, SAME_DAY, CHANGE_DAY, LATER_DAY = "2026-10-27", "2026-10-28", "2026-10-29", "2026-10-30"
-NO_BACKTESTS = {"backtest_count": 0}
-MODELS_ONLY = ("build", "--exclude", "resource_type:test", "resource_type:unit_test")
+MODELS_ONLY = ("build", *NO_DATA_TESTS)
+HISTORY_ONLY = (*MODELS_ONLY, "--select", "+int_score_snapshots")
 # What this change added to the history: an older warehouse has none of these columns.
 NEW_HISTORY_COLUMNS = (
     "rule_set_version",
@@ -111,7 +114,7 @@ def history(tmp_path_factory) -> dict:
     project.load(write_raw(project.path / "raw", RAW))
     seen: dict = {"project": project}
 
-    project.dbt(*MODELS_ONLY, as_of=OLD_DAY, vars=NO_BACKTESTS)
+    project.dbt(*HISTORY_ONLY, as_of=OLD_DAY)
     seen["old_versions"] = versions(project)
     con = duckdb.connect(str(project.db))
     for column in NEW_HISTORY_COLUMNS:
@@ -119,7 +122,7 @@ def history(tmp_path_factory) -> dict:
     con.close()
     seen["old_rows"] = project.query("select * from intermediate.int_score_snapshots order by all")
 
-    project.dbt(*MODELS_ONLY, as_of=SAME_DAY, vars=NO_BACKTESTS)
+    project.dbt(*HISTORY_ONLY, as_of=SAME_DAY)
     seen["same_versions"] = versions(project)
     seen["same_marts"] = project.query(
         "select distinct model_id, rule_set_version from marts.lead_scores union "
@@ -129,11 +132,13 @@ def history(tmp_path_factory) -> dict:
     seen["python_versions"] = cal.rule_set_versions(project.path)
 
     project.edit_seed("scoring/scoring_rules.csv", PRICING_15, PRICING_40)
-    project.dbt(*MODELS_ONLY, as_of=CHANGE_DAY, vars=NO_BACKTESTS)
+    project.dbt(*MODELS_ONLY, as_of=CHANGE_DAY)
     seen["changed_versions"] = versions(project)
     seen["changed_python_versions"] = cal.rule_set_versions(project.path)
+    # Every run but the backtests and what-ifs, which every day has.
     seen["change_day_runs"] = project.query(
-        "select run_id, cast(as_of_at as date) from intermediate.int_scoring_runs order by 1"
+        "select run_id, cast(as_of_at as date) from intermediate.int_scoring_runs "
+        "where run_type not in ('backtest', 'whatif') order by 1"
     )
     seen["change_day_publication"] = publish_marts(
         project, folder / "change_day.duckdb", CHANGE_DAY

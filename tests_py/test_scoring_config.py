@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests_py.conftest import copy_project, write_raw
+from tests_py.conftest import NO_DATA_TESTS, copy_project, write_raw
 
 CONFIG_MODEL = ["--select", "+int_scoring_rules_checked", "--indirect-selection", "cautious"]
 
@@ -60,53 +60,36 @@ BAD_CONFIGS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def config_builds(tmp_path_factory):
+    """The configuration check built twice in one project copy: with the shipped seeds,
+    then with every bad configuration of BAD_CONFIGS at once. Each one edits a different
+    seed row and the check lists every problem, one line each, so one failed build shows
+    them all (instead of one build per case); the shipped build, clean, shows that each
+    problem listed comes from an edit."""
+    project = config_project(tmp_path_factory.mktemp("config") / "project")
+    shipped = project.dbt("build", *CONFIG_MODEL, check=False)
+    for case in BAD_CONFIGS:
+        seed, old, new, _ = case.values
+        project.edit_seed(seed, old, new)
+    bad = project.dbt("build", *CONFIG_MODEL, check=False)
+    return shipped, bad
+
+
 @pytest.mark.parametrize(("seed", "old", "new", "message"), BAD_CONFIGS)
-def test_bad_configuration_fails_with_a_message_naming_the_row(tmp_path, seed, old, new, message):
-    project = config_project(tmp_path / "project")
-    project.edit_seed(seed, old, new)
-    result = project.dbt("build", *CONFIG_MODEL, check=False)
+def test_bad_configuration_fails_with_a_message_naming_the_row(
+    config_builds, seed, old, new, message
+):
+    _, result = config_builds
     assert result.returncode != 0
-    assert "Invalid scoring configuration" in result.stdout
+    # One problem per edit: none of the edits hides or adds another's.
+    assert f"Invalid scoring configuration, {len(BAD_CONFIGS)} problem(s)" in result.stdout
     assert message in result.stdout
 
 
-def test_the_shipped_configuration_is_valid(tmp_path):
-    project = config_project(tmp_path / "project")
-    project.dbt("build", *CONFIG_MODEL)
-
-
-def test_point_values_and_half_lives_come_from_the_seed(tmp_path, generated_raw):
-    project = copy_project(tmp_path / "project")
-    project.load(generated_raw)
-    query = (
-        "select contact_id, occurrences, base_points, decayed_points, last_occurred_at "
-        "from marts.lead_score_breakdown where rule_id = 'pricing_page' order by contact_id"
-    )
-    project.dbt("build")
-    before = project.query(query)
-    assert len(before) > 10
-
-    project.edit_seed(
-        "scoring/scoring_rules.csv", "/pricing,,,15,exponential,14", "/pricing,,,30,exponential,14"
-    )
-    project.dbt("build", "--select", "scoring_rules+")
-    doubled = project.query(query)
-    assert [r[0] for r in doubled] == [r[0] for r in before]
-    for old, new in zip(before, doubled, strict=True):
-        assert new[2] == pytest.approx(2 * old[2], abs=1e-6)
-        assert new[3] == pytest.approx(2 * old[3], abs=1e-5)
-
-    project.edit_seed(
-        "scoring/scoring_rules.csv", "/pricing,,,30,exponential,14", "/pricing,,,30,exponential,7"
-    )
-    project.dbt("build", "--select", "scoring_rules+")
-    faster = project.query(query)
-    singles = [(old, new) for old, new in zip(doubled, faster, strict=True) if old[1] == 1]
-    assert singles, "expected contacts with a single pricing-page day"
-    for old, new in singles:
-        # one occurrence: 30 * 0.5^(a/7) = (30 * 0.5^(a/14))^2 / 30
-        assert new[3] == pytest.approx(old[3] ** 2 / 30, abs=1e-5)
-    assert sum(n[3] for n in faster) < sum(o[3] for o in doubled)
+def test_the_shipped_configuration_is_valid(config_builds):
+    shipped, _ = config_builds
+    assert shipped.returncode == 0, shipped.stdout[-6000:]
 
 
 FIFTH_MODEL = {
@@ -129,13 +112,21 @@ FIFTH_MODEL = {
 }
 
 
-def test_a_fifth_model_needs_seed_rows_only(tmp_path, generated_raw):
-    project = copy_project(tmp_path / "project")
+@pytest.fixture(scope="module")
+def five_models(tmp_path_factory, generated_raw):
+    """The generated data built in full, data tests included, with a fifth scoring model
+    added in seed rows only."""
+    project = copy_project(tmp_path_factory.mktemp("five_models") / "project")
     for seed, rows in FIFTH_MODEL.items():
         path = project.path / "seeds" / seed
         path.write_text(path.read_text() + rows)
     project.load(generated_raw)
     project.dbt("build")
+    return project
+
+
+def test_a_fifth_model_needs_seed_rows_only(five_models):
+    project = five_models
     for mart in (
         "lead_scores",
         "lead_score_breakdown",
@@ -156,3 +147,41 @@ def test_a_fifth_model_needs_seed_rows_only(tmp_path, generated_raw):
         )
     }
     assert fits <= {0.0, 40.0, 100.0} and len(fits) > 1
+
+
+# What a changed rule can change in lead_score_breakdown, models only.
+RULES_TO_BREAKDOWN = ["--select", "scoring_rules+,+lead_score_breakdown", *NO_DATA_TESTS]
+
+
+def test_point_values_and_half_lives_come_from_the_seed(five_models):
+    """On the fifth-model test's build (its rules are not the acquisition model's
+    pricing_page rule, which this test changes)."""
+    project = five_models
+    query = (
+        "select contact_id, occurrences, base_points, decayed_points, last_occurred_at "
+        "from marts.lead_score_breakdown where rule_id = 'pricing_page' order by contact_id"
+    )
+    before = project.query(query)
+    assert len(before) > 10
+
+    project.edit_seed(
+        "scoring/scoring_rules.csv", "/pricing,,,15,exponential,14", "/pricing,,,30,exponential,14"
+    )
+    project.dbt("build", *RULES_TO_BREAKDOWN)
+    doubled = project.query(query)
+    assert [r[0] for r in doubled] == [r[0] for r in before]
+    for old, new in zip(before, doubled, strict=True):
+        assert new[2] == pytest.approx(2 * old[2], abs=1e-6)
+        assert new[3] == pytest.approx(2 * old[3], abs=1e-5)
+
+    project.edit_seed(
+        "scoring/scoring_rules.csv", "/pricing,,,30,exponential,14", "/pricing,,,30,exponential,7"
+    )
+    project.dbt("build", *RULES_TO_BREAKDOWN)
+    faster = project.query(query)
+    singles = [(old, new) for old, new in zip(doubled, faster, strict=True) if old[1] == 1]
+    assert singles, "expected contacts with a single pricing-page day"
+    for old, new in singles:
+        # one occurrence: 30 * 0.5^(a/7) = (30 * 0.5^(a/14))^2 / 30
+        assert new[3] == pytest.approx(old[3] ** 2 / 30, abs=1e-5)
+    assert sum(n[3] for n in faster) < sum(o[3] for o in doubled)
