@@ -138,9 +138,13 @@ def calibrated(tmp_path_factory, generated_raw):
     """A project built on the small generated data as of AS_OF, calibrated (acquisition),
     the candidate written into its seeds."""
     project = copy_project(tmp_path_factory.mktemp("calibrate") / "project")
-    project.edit_seed("../dbt_project.yml", "calibration_dates: 6", "calibration_dates: 5")
     project.edit_seed(
-        "../dbt_project.yml", "calibration_min_support: 30", "calibration_min_support: 10"
+        "../dbt_project.yml", "scorehouse_calibration_dates: 6", "scorehouse_calibration_dates: 5"
+    )
+    project.edit_seed(
+        "../dbt_project.yml",
+        "scorehouse_calibration_min_support: 30",
+        "scorehouse_calibration_min_support: 10",
     )
     project.load(generated_raw)
     # A custom field and an activity type of the user's own, for calibration to try.
@@ -257,7 +261,7 @@ def test_the_candidate_and_its_bands_score_in_a_normal_build(calibrated):
         "resource_type:test",
         "resource_type:unit_test",
         as_of=AS_OF,
-        vars={"candidate_rule_set": "learned"},
+        vars={"scorehouse_candidate_rule_set": "learned"},
     )
     summary = project.query(
         "select rule_set, roc_auc_latest_date, fit_grades_monotone, engagement_levels_monotone "

@@ -144,8 +144,12 @@ def test_the_bi_marts_hold_no_email_or_name_unless_allowed(tmp_path, generated_r
     ) == [(0,)]
     settings = project.path / "dbt_project.yml"
     text = settings.read_text()
-    assert "expose_personal_data: false" in text
-    settings.write_text(text.replace("expose_personal_data: false", "expose_personal_data: true"))
+    assert "scorehouse_expose_personal_data: false" in text
+    settings.write_text(
+        text.replace(
+            "scorehouse_expose_personal_data: false", "scorehouse_expose_personal_data: true"
+        )
+    )
     project.dbt("build", "--select", "lead_scores", as_of=AS_OF)
     ((named, emails),) = project.query(
         "select count(contact_name), count(contact_email) from marts.lead_scores"
@@ -184,7 +188,7 @@ def test_a_partial_export_passes_freshness_in_production(tmp_path, monkeypatch):
 
 
 def test_a_disabled_source_is_switched_off_and_a_contradiction_refused(tmp_path, monkeypatch):
-    """Var `disabled_sources` (as Fivetran's packages do): the listed sources are not
+    """Var `scorehouse_disabled_sources` (as Fivetran's packages do): the listed sources are not
     checked for freshness, their staging reads the empty raw table; a listed table that
     holds rows, or a name that is no raw table, is refused in one line."""
     import datetime as dt
@@ -195,15 +199,17 @@ def test_a_disabled_source_is_switched_off_and_a_contradiction_refused(tmp_path,
     monkeypatch.setenv("SCOREHOUSE_ENV", "production")
     select = ["source", "freshness", "--select", "source:support", "source:crm.accounts"]
     assert project.dbt(*select, check=False).returncode != 0  # no support data: stale
-    off = {"disabled_sources": ["support_tickets", "nps_responses"]}
+    off = {"scorehouse_disabled_sources": ["support_tickets", "nps_responses"]}
     result = project.dbt(*select, check=False, vars=off)
     assert result.returncode == 0, result.stdout[-3000:]
     project.dbt("build", "--select", "+stg_support__tickets", as_of=AS_OF, vars=off)
     assert project.query("select count(*) from staging.stg_support__tickets") == [(0,)]
 
-    result = project.dbt(*select, check=False, vars={"disabled_sources": ["accounts"]})
+    result = project.dbt(*select, check=False, vars={"scorehouse_disabled_sources": ["accounts"]})
     assert result.returncode != 0
-    assert "var disabled_sources lists accounts, but" in result.stdout
+    assert "var scorehouse_disabled_sources lists accounts, but" in result.stdout
     assert "holds 1 row(s)" in result.stdout
-    result = project.dbt(*select, check=False, vars={"disabled_sources": ["support_ticket"]})
-    assert "var disabled_sources: unknown raw table(s) support_ticket" in result.stdout
+    result = project.dbt(
+        *select, check=False, vars={"scorehouse_disabled_sources": ["support_ticket"]}
+    )
+    assert "var scorehouse_disabled_sources: unknown raw table(s) support_ticket" in result.stdout

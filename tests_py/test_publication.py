@@ -207,7 +207,7 @@ def test_a_failed_build_is_refused_also_after_a_retry(built):
 
 def test_a_killed_build_is_refused(built, capsys):
     env = {**os.environ, "DBT_PROFILES_DIR": str(built.path), "SCOREHOUSE_DB": str(built.db)}
-    command = [DBT, "build", "--vars", json.dumps({"as_of_date": "2026-11-04"})]
+    command = [DBT, "build", "--vars", json.dumps({"scorehouse_as_of_date": "2026-11-04"})]
     dbt = subprocess.Popen(
         command, cwd=built.path, env=env, stdout=subprocess.PIPE, text=True, start_new_session=True
     )
@@ -250,9 +250,9 @@ def test_a_build_is_published_only_once_it_passed_the_quality_gate(pristine, tmp
     original = settings.read_text()
     # Every lead must be A1: the gate fails.
     settings.write_text(
-        original.replace("quality_a1_share_min: 0.0", "quality_a1_share_min: 1.0").replace(
-            "quality_a1_share_max: 0.2", "quality_a1_share_max: 1.0"
-        )
+        original.replace(
+            "scorehouse_quality_a1_share_min: 0.0", "scorehouse_quality_a1_share_min: 1.0"
+        ).replace("scorehouse_quality_a1_share_max: 0.2", "scorehouse_quality_a1_share_max: 1.0")
     )
     try:
         assert not run_checks(built.db, tmp_path / "failed", project_dir=built.path).success

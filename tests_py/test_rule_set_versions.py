@@ -27,7 +27,7 @@ from tests_py.conftest import Project, copy_project, write_raw
 from tests_py.test_scoring_scenarios import account, contact, form
 
 OLD_DAY, SAME_DAY, CHANGE_DAY, LATER_DAY = "2026-10-27", "2026-10-28", "2026-10-29", "2026-10-30"
-NO_BACKTESTS = {"backtest_count": 0}
+NO_BACKTESTS = {"scorehouse_backtest_count": 0}
 MODELS_ONLY = ("build", "--exclude", "resource_type:test", "resource_type:unit_test")
 # What this change added to the history: an older warehouse has none of these columns.
 NEW_HISTORY_COLUMNS = (
