@@ -14,7 +14,7 @@ matrix as (
         count(case when engagement_level = '3' then 1 end) as level_3,
         count(case when engagement_level = '4' then 1 end) as level_4
     from lead_scores
-    where model_id = '{{ var("matrix_model_id", "acquisition") }}'
+    where model_id = '{{ var("scorehouse_matrix_model_id", "acquisition") }}'
     group by fit_grade
 )
 

@@ -25,6 +25,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
 TABLES = ["accounts", "contacts", "opportunities", "invoices", "page_views"]
 TABLES += ["email_events", "form_submissions"]
+# The project's vars that baseline.sql reads, as DuckDB variables named without the
+# `scorehouse_` prefix of the vars.
 VARS = [
     "future_tolerance_hours",
     "internal_domains",
@@ -62,7 +64,7 @@ def run(raw_dirs: list[Path], loaded_at: list[dt.datetime], as_of: dt.date, out:
     con.execute("set variable seeds = ?", [str(PROJECT_DIR / "seeds")])
     con.execute("set variable loaded_at = cast(? as timestamp[])", [loaded_at])
     for name in VARS:
-        con.execute(f"set variable {name} = ?", [project[name]])
+        con.execute(f"set variable {name} = ?", [project[f"scorehouse_{name}"]])
     dirs = [d.resolve() for d in raw_dirs]
     con.execute("set variable raw_dirs = ?", [[str(d) for d in dirs]])
     for table in TABLES:

@@ -13,6 +13,7 @@
 --   seeds (text)                        the project's seeds/ folder
 --   future_tolerance_hours, internal_domains, test_account_patterns,
 --   bot_user_agent_patterns, activity_signals, top_reasons_count   vars of dbt_project.yml
+--                                       (there named scorehouse_<name>)
 -- The session must run with TimeZone = 'UTC'.
 
 create or replace temp macro clean(x) as nullif(trim(cast(x as varchar)), '');

@@ -215,7 +215,7 @@ class Bench:
         return step
 
     def dbt_build(self, as_of: dt.date) -> list[str]:
-        vars_ = json.dumps({"as_of_date": as_of.isoformat()})
+        vars_ = json.dumps({"scorehouse_as_of_date": as_of.isoformat()})
         return [str(BIN / "dbt"), "build", "--vars", vars_, *NO_TESTS]
 
     def baseline(self, name: str, raw_dirs: list[Path], as_of: dt.date, events: int) -> Path:
@@ -318,7 +318,7 @@ class Bench:
         build = self.dbt_build(SPLIT_DAY) + (["--full-refresh"] if resume else [])
         self.run("full_build", build, base_events, dbt=True)
         if self.tests:
-            vars_ = json.dumps({"as_of_date": SPLIT_DAY.isoformat()})
+            vars_ = json.dumps({"scorehouse_as_of_date": SPLIT_DAY.isoformat()})
             self.run("tests", [str(BIN / "dbt"), "test", "--vars", vars_], base_events, dbt=True)
         out = self.baseline("baseline_full", [base], SPLIT_DAY, base_events)
         self.check("check_full", out, SPLIT_DAY)

@@ -499,7 +499,7 @@ def view_performance(pub: Publication) -> None:
     )
     model_id = pick_model("Model", data.performance_models(pub), "performance_model")
     if model_id is None:
-        st.info("No backtest in this publication (var backtest_count is 0).")
+        st.info("No backtest in this publication (var scorehouse_backtest_count is 0).")
         return
     summary = data.performance_summary(pub)
     summary = summary[summary["model_id"] == model_id]

@@ -2,10 +2,10 @@
 
 The training set comes from the backtest machinery: the engine scores a *probe* rule set
 (every current rule of the model, and candidate rules for attribute values and behaviours
-the current rules do not read, each worth 1 point, uncapped) as of `calibration_dates`
+the current rules do not read, each worth 1 point, uncapped) as of `scorehouse_calibration_dates`
 past dates, in a scratch copy of the project and of the warehouse. What each rule matched
 at each date (its decayed occurrences, before any cap) is a feature; the label is the
-model's outcome within `backtest_horizon_days` after the date. Every backtest date ends
+model's outcome within `scorehouse_backtest_horizon_days` after the date. Every backtest date ends
 its horizon by the as-of date, so no outcome after it is ever read.
 
 A regularised logistic regression is fitted on the dates whose outcome horizon ends by the
@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from scorehouse.config_vars import PREFIX
 from scorehouse.contract import PROJECT_DIR, copy_project
 from scorehouse.errors import ScorehouseError
 
@@ -69,7 +70,7 @@ GRADES = {"fit": ["A", "B", "C", "D"], "engagement": ["1", "2", "3", "4"]}
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    """The calibration vars of dbt_project.yml (checked by var_checks there)."""
+    """The calibration vars of dbt_project.yml (checked by scorehouse_var_checks there)."""
 
     dates: int
     min_support: int
@@ -88,18 +89,18 @@ class Settings:
     def from_project(cls, project_dir: Path) -> Settings:
         v = yaml.safe_load((project_dir / "dbt_project.yml").read_text())["vars"]
         return cls(
-            dates=int(v["calibration_dates"]),
-            min_support=int(v["calibration_min_support"]),
-            min_conversions=int(v["calibration_min_conversions"]),
-            conversions_per_rule=int(v["calibration_conversions_per_rule"]),
-            max_values=int(v["calibration_max_values"]),
-            numeric_bins=int(v["calibration_numeric_bins"]),
-            half_life_days=float(v["calibration_half_life_days"]),
-            top_share_min=float(v["calibration_top_share_min"]),
-            top_share_max=float(v["calibration_top_share_max"]),
-            regularisation=tuple(float(c) for c in v["calibration_regularisation"]),
-            horizon_days=int(v["backtest_horizon_days"]),
-            spacing_days=int(v["backtest_spacing_days"]),
+            dates=int(v["scorehouse_calibration_dates"]),
+            min_support=int(v["scorehouse_calibration_min_support"]),
+            min_conversions=int(v["scorehouse_calibration_min_conversions"]),
+            conversions_per_rule=int(v["scorehouse_calibration_conversions_per_rule"]),
+            max_values=int(v["scorehouse_calibration_max_values"]),
+            numeric_bins=int(v["scorehouse_calibration_numeric_bins"]),
+            half_life_days=float(v["scorehouse_calibration_half_life_days"]),
+            top_share_min=float(v["scorehouse_calibration_top_share_min"]),
+            top_share_max=float(v["scorehouse_calibration_top_share_max"]),
+            regularisation=tuple(float(c) for c in v["scorehouse_calibration_regularisation"]),
+            horizon_days=int(v["scorehouse_backtest_horizon_days"]),
+            spacing_days=int(v["scorehouse_backtest_spacing_days"]),
         )
 
 
@@ -540,7 +541,7 @@ def fit_points(
         raise ScorehouseError(
             "not enough to learn from: the training dates need entities that converted and "
             f"some that did not, and rules with {settings.min_support} matches or more "
-            "(var calibration_min_support)"
+            "(var scorehouse_calibration_min_support)"
         )
     # Not standardised: the penalty then weighs on the points themselves, and a rule that
     # rarely matches needs more evidence for many points.
@@ -686,7 +687,10 @@ def _build(
             "resource_type:unit_test",
         ],
         as_of=as_of,
-        vars={"backtest_count": settings.dates, "candidate_rule_set": rule_set},
+        vars={
+            "scorehouse_backtest_count": settings.dates,
+            "scorehouse_candidate_rule_set": rule_set,
+        },
         project_dir=work,
         db=work_db,
     )
@@ -822,13 +826,13 @@ def _fit_model(
     if len(dates) < 2:
         raise ScorehouseError(
             f"{model_id}: {len(dates)} backtest date(s) scored; calibration needs two or "
-            "more (var calibration_dates), the newest kept out of the fit"
+            "more (var scorehouse_calibration_dates), the newest kept out of the fit"
         )
     train_dates = outcomes_known_by(dates[:-1], dates[-1], settings.horizon_days)
     if not train_dates:
         raise ScorehouseError(
             f"{model_id}: no backtest date ends its {settings.horizon_days}-day outcome horizon "
-            f"by the newest, {dates[-1]}: raise var calibration_dates"
+            f"by the newest, {dates[-1]}: raise var scorehouse_calibration_dates"
         )
     train = frame[frame["as_of_date"].isin(train_dates)]
     current = {r["rule_id"]: r for r in config.rules if r["model_id"] == model_id}
@@ -1069,8 +1073,8 @@ def render_report(
         "time: the fit saw none of its outcomes.",
         "",
         f"Adopt it with `scorehouse adopt {name}`; compare it in the dashboard with "
-        f"`--vars '{{candidate_rule_set: {name}}}'`; reject it by deleting its rows from "
-        "seeds/scoring/scoring_rules_candidates.csv and grade_bands_candidates.csv.",
+        f"`--vars '{{scorehouse_candidate_rule_set: {name}}}'`; reject it by deleting its "
+        "rows from seeds/scoring/scoring_rules_candidates.csv and grade_bands_candidates.csv.",
     ]
     for r in results:
         current, candidate = r.auc.get("current", {}), r.auc.get(name, {})
@@ -1249,15 +1253,15 @@ def _version_line(section: str, row: dict, columns: list[tuple[str, str]]) -> st
 
 def config_texts(project_dir: Path = PROJECT_DIR) -> dict[str, str]:
     """Each model's canonical configuration text, as int_rule_set_versions writes it:
-    its seed rows and the vars of `rule_set_version_vars` (with the values written in
-    dbt_project.yml; a run given other values has other versions), one line each, in
-    byte order."""
+    its seed rows and the vars of `scorehouse_rule_set_version_vars` (with the values written
+    in dbt_project.yml, named without their prefix; a run given other values has other
+    versions), one line each, in byte order."""
     project_dir = Path(project_dir)
     scoring = project_dir / SCORING
     declared = yaml.safe_load((project_dir / "dbt_project.yml").read_text())["vars"]
     var_lines = [
-        f"var|{name}|{json.dumps(declared[name], sort_keys=True)}"
-        for name in declared.get("rule_set_version_vars", [])
+        f"var|{name.replace(PREFIX, '', 1)}|{json.dumps(declared[name], sort_keys=True)}"
+        for name in declared.get("scorehouse_rule_set_version_vars", [])
     ]
     models = [r["model_id"] for r in read_seed(scoring / "scoring_models.csv")]
     lines: dict[str, list[str]] = {m: list(var_lines) for m in models}

@@ -139,12 +139,12 @@ def _suites(gx, con: duckdb.DuckDBPyConnection, settings: dict) -> dict[str, tup
             [
                 e.ExpectColumnValuesToBeBetween(
                     column="a1_share",
-                    min_value=settings["quality_a1_share_min"],
-                    max_value=settings["quality_a1_share_max"],
+                    min_value=settings["scorehouse_quality_a1_share_min"],
+                    max_value=settings["scorehouse_quality_a1_share_max"],
                 ),
                 e.ExpectColumnValuesToBeBetween(
                     column="scored_share",
-                    min_value=settings["quality_min_scored_share"],
+                    min_value=settings["scorehouse_quality_min_scored_share"],
                     max_value=1,
                 ),
             ],

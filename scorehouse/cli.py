@@ -199,7 +199,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     # Read first: a bad export setting stops the run before it builds anything.
     exports = None if args.no_export else load_export_config(Path(args.export_config))
     user_vars = split_vars(args.dbt_args)[1]
-    disabled = set(user_vars.get("disabled_sources") or [])
+    disabled = set(user_vars.get("scorehouse_disabled_sources") or [])
     empty = [t for t in tables_without_data(Path(args.db)) if t not in disabled]
     contract = load_contract()
     excluded = [f"source:{contract[t].source}.{t}" for t in empty if t in contract]
@@ -207,7 +207,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     stages = Stages()
     print(f"scorehouse run as of {as_of}; dbt's output: {_shown(log.path)}", flush=True)
     freshness = ["source", "freshness", *(["--exclude", *excluded] if excluded else [])]
-    # The user's vars too: `disabled_sources` switches sources off for the check as well.
+    # The user's vars too: `scorehouse_disabled_sources` switches sources off for the check as well.
     stages.start("freshness", args.verbose)
     code = run_dbt(freshness, vars=user_vars, project_dir=args.project_dir, db=args.db, log=log)
     note = f"; no data, not checked: {', '.join(empty)}" if empty else ""
@@ -506,7 +506,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         f"rescore {current}; dbt's output: {_shown(log.path)}",
         flush=True,
     )
-    history_only = {"backtest_count": 0, "candidate_rule_set": None}
+    history_only = {"scorehouse_backtest_count": 0, "scorehouse_candidate_rule_set": None}
     # The first date builds everything the date-dependent models need (`@`: the models
     # downstream of int_scoring_runs and all their parents); later dates rebuild only
     # what depends on the scoring date.

@@ -1,4 +1,4 @@
-"""The vars a run is given, checked against `var_checks` in dbt_project.yml before dbt
+"""The vars a run is given, checked against `scorehouse_var_checks` in dbt_project.yml before dbt
 starts: some vars shape the SQL as dbt parses it, and a bad one there ends in an error
 that names no var (`object of type 'int' has no len()`). The same checks run inside dbt
 too (macro var_problems, in int_scoring_rules_checked), for runs that do not go through
@@ -15,6 +15,9 @@ import yaml
 
 from scorehouse.contract import PROJECT_DIR
 
+# Every var of the project starts with it, so that a var of a host project that installs
+# Scorehouse as a package never reaches Scorehouse's models by sharing its name.
+PREFIX = "scorehouse_"
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -57,9 +60,14 @@ def var_problems(user_vars: dict, project_dir: Path = PROJECT_DIR) -> list[str]:
     """One line per var whose value (the user's, else the project's) breaks its check, or
     that the project does not know."""
     declared = yaml.safe_load((Path(project_dir) / "dbt_project.yml").read_text())["vars"]
-    checks = declared.get("var_checks", {})
+    checks = declared.get("scorehouse_var_checks", {})
     lines = [
         f"vars ({name}): not a var of this project"
+        + (
+            f"; did you mean {PREFIX}{name}? (Scorehouse's vars are namespaced)"
+            if PREFIX + name in declared
+            else ""
+        )
         for name in sorted(set(user_vars) - set(declared))
     ]
     for name, check in sorted(checks.items()):

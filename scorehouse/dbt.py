@@ -10,7 +10,7 @@ Two ways to run it:
   line as dbt would have.
 
 The scoring date reaches the models through environment variable SCOREHOUSE_AS_OF_DATE,
-not var `as_of_date`: a new `--vars` makes dbt reparse the whole project (its partial
+not var `scorehouse_as_of_date`: a new `--vars` makes dbt reparse the whole project (its partial
 parsing keys on the command-line vars), while macro as_of_timestamp reads the variable
 only while executing, so a run for a new date reuses target/partial_parse.msgpack.
 
@@ -75,7 +75,9 @@ def split_vars(args: list[str]) -> tuple[list[str], dict]:
         if arg == "--vars" or arg.startswith("--vars="):
             text = arg.split("=", 1)[1] if "=" in arg else next(items, None)
             if text is None:
-                raise ScorehouseError("--vars needs a value, e.g. --vars '{score_decimals: 2}'")
+                raise ScorehouseError(
+                    "--vars needs a value, e.g. --vars '{scorehouse_score_decimals: 2}'"
+                )
             try:
                 parsed = yaml.safe_load(text)
             except yaml.YAMLError as exc:
@@ -89,12 +91,13 @@ def split_vars(args: list[str]) -> tuple[list[str], dict]:
 
 
 def resolve_as_of(as_of: str | None, args: list[str], default: str) -> str:
-    """The scoring date: `--as-of`, else an `as_of_date` given in `--vars`, else `default`.
-    Both given and different is refused."""
-    from_vars = split_vars(args)[1].get("as_of_date")
+    """The scoring date: `--as-of`, else a `scorehouse_as_of_date` given in `--vars`, else
+    `default`. Both given and different is refused."""
+    from_vars = split_vars(args)[1].get("scorehouse_as_of_date")
     if as_of and from_vars and str(from_vars) != as_of:
         raise ScorehouseError(
-            f"--as-of {as_of} and --vars as_of_date {from_vars} disagree; give the date once"
+            f"--as-of {as_of} and --vars scorehouse_as_of_date {from_vars} disagree; "
+            "give the date once"
         )
     return as_of or (str(from_vars) if from_vars else default)
 
@@ -148,7 +151,7 @@ def dbt_command(
     args, all_vars = split_vars(args)
     all_vars.update(vars or {})
     if as_of:
-        all_vars["as_of_date"] = as_of
+        all_vars["scorehouse_as_of_date"] = as_of
     problems = var_problems(all_vars, Path(project_dir))
     if problems:
         raise ScorehouseError(
@@ -156,7 +159,7 @@ def dbt_command(
         )
     env = {"DBT_PROFILES_DIR": str(project_dir), **os.environ}
     # The date goes by environment, not --vars: a var change costs a full parse.
-    date = all_vars.pop("as_of_date", None)
+    date = all_vars.pop("scorehouse_as_of_date", None)
     if date is not None and str(date) != "":
         env[AS_OF_ENV] = str(date)
     command = [dbt_executable(), *args]
@@ -190,7 +193,8 @@ def run_dbt(
     `db`, when given, is the DuckDB warehouse file dbt builds (SCOREHOUSE_DB). A `--vars`
     in `args` is merged with `vars` and `as_of` (which take precedence) into one, and the
     vars are checked first (scorehouse.config_vars): a bad one is refused in one line. The
-    scoring date (`as_of`, or `as_of_date` in the vars) is passed as SCOREHOUSE_AS_OF_DATE.
+    scoring date (`as_of`, or `scorehouse_as_of_date` in the vars) is passed as
+    SCOREHOUSE_AS_OF_DATE.
 
     With `log`, dbt's output goes to `log.path` (appended) instead of the terminal, and
     `log.last` says what the command did (module docstring)."""

@@ -68,7 +68,7 @@ class Project:
             # Relative to the copy, so that every copy has the same profile and can
             # reuse the parse of the template (copy_project).
             "SCOREHOUSE_DB": os.path.relpath(self.db, self.path),
-            "SCOREHOUSE_AS_OF_DATE": "" if "as_of_date" in (vars or {}) else as_of,
+            "SCOREHOUSE_AS_OF_DATE": "" if "scorehouse_as_of_date" in (vars or {}) else as_of,
         }
         command = [DBT, *args, *(["--vars", json.dumps(vars)] if vars else [])]
         result = subprocess.run(

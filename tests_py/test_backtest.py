@@ -8,7 +8,7 @@ import shutil
 
 from tests_py.conftest import NO_DATA_TESTS, copy_project
 
-# The latest backtest date is the scoring date minus backtest_horizon_days (90).
+# The latest backtest date is the scoring date minus scorehouse_backtest_horizon_days (90).
 AS_OF = "2026-11-01"
 AFTER_EVERY_BACKTEST = "2026-10-20 10:00:00"
 

@@ -139,9 +139,13 @@ def calibrated(tmp_path_factory, generated_raw):
     it (what its backtests and probes need: calibrate.BACKTESTS), calibrated
     (acquisition), the candidate written into its seeds."""
     project = copy_project(tmp_path_factory.mktemp("calibrate") / "project")
-    project.edit_seed("../dbt_project.yml", "calibration_dates: 6", "calibration_dates: 5")
     project.edit_seed(
-        "../dbt_project.yml", "calibration_min_support: 30", "calibration_min_support: 10"
+        "../dbt_project.yml", "scorehouse_calibration_dates: 6", "scorehouse_calibration_dates: 5"
+    )
+    project.edit_seed(
+        "../dbt_project.yml",
+        "scorehouse_calibration_min_support: 30",
+        "scorehouse_calibration_min_support: 10",
     )
     project.load(generated_raw)
     # A custom field and an activity type of the user's own, for calibration to try.
@@ -256,9 +260,19 @@ def rebuilt(calibrated, tmp_path_factory):
     (every model, as of AS_OF) with the candidate as the what-if: one build that both the
     candidate's scoring and the leakage check read."""
     project, results, _ = calibrated
+<<<<<<< HEAD
     contacts = project.query(
         "select contact_id, account_id from raw.contacts where account_id is not null "
         "order by contact_id limit 40"
+=======
+    project.dbt(
+        "build",
+        "--exclude",
+        "resource_type:test",
+        "resource_type:unit_test",
+        as_of=AS_OF,
+        vars={"scorehouse_candidate_rule_set": "learned"},
+>>>>>>> vars-namespace
     )
     won_later = [
         {

@@ -99,7 +99,10 @@ def test_an_a1_share_out_of_bounds_fails(built, tmp_path):
     original = path.read_text()
     # Demand more A1 leads than the build has: its share is now out of bounds.
     path.write_text(
-        original.replace("quality_a1_share_min: 0.0", f"quality_a1_share_min: {share + 0.01}")
+        original.replace(
+            "scorehouse_quality_a1_share_min: 0.0",
+            f"scorehouse_quality_a1_share_min: {share + 0.01}",
+        )
     )
     try:
         report = run_checks(built.db, tmp_path / "docs", project_dir=built.path)

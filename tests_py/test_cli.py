@@ -66,22 +66,27 @@ def test_the_date_goes_by_environment_and_user_vars_stay_one_vars(monkeypatch):
     """The date reaches dbt as SCOREHOUSE_AS_OF_DATE (a new --vars would cost dbt a full
     parse); the user's other vars pass as one --vars."""
     command, env = _dbt_command(
-        monkeypatch, ["build", "--as-of", "2026-11-01", "--vars", "{score_decimals: 3}", "-s", "x"]
+        monkeypatch,
+        ["build", "--as-of", "2026-11-01", "--vars", "{scorehouse_score_decimals: 3}", "-s", "x"],
     )
     assert command.count("--vars") == 1
-    assert json.loads(command[command.index("--vars") + 1]) == {"score_decimals": 3}
+    assert json.loads(command[command.index("--vars") + 1]) == {"scorehouse_score_decimals": 3}
     assert env["SCOREHOUSE_AS_OF_DATE"] == "2026-11-01"
     assert command[1:4] == ["build", "-s", "x"]
 
 
 def test_as_of_date_given_only_in_vars_is_kept(monkeypatch):
-    command, env = _dbt_command(monkeypatch, ["build", "--vars={as_of_date: '2026-10-01'}"])
+    command, env = _dbt_command(
+        monkeypatch, ["build", "--vars={scorehouse_as_of_date: '2026-10-01'}"]
+    )
     assert "--vars" not in command
     assert env["SCOREHOUSE_AS_OF_DATE"] == "2026-10-01"
 
 
 def test_two_different_dates_are_refused(capsys):
-    code = cli.main(["build", "--as-of", "2026-11-01", "--vars", '{"as_of_date": "2026-10-01"}'])
+    code = cli.main(
+        ["build", "--as-of", "2026-11-01", "--vars", '{"scorehouse_as_of_date": "2026-10-01"}']
+    )
     assert code == 2
     assert "disagree" in capsys.readouterr().err
 

@@ -124,7 +124,7 @@ def checker(tmp_path_factory):
             "--inline",
             hints + "\n{{ scorehouse.scoring_config_problems() }}",
         ]
-        + ["--vars", json.dumps({"as_of_date": AS_OF})],
+        + ["--vars", json.dumps({"scorehouse_as_of_date": AS_OF})],
         cwd=project.path,
         env={"DBT_PROFILES_DIR": str(project.path), "SCOREHOUSE_DB": str(project.db), "PATH": ""},
         capture_output=True,
@@ -229,10 +229,14 @@ def project_vars() -> dict:
 
 def test_every_var_declares_its_check():
     declared = project_vars()
-    missing = sorted(set(declared) - set(declared["var_checks"]) - {"var_checks"})
-    assert missing == [], f"add these vars to var_checks in dbt_project.yml: {missing}"
-    unknown = sorted(set(declared["var_checks"]) - set(declared))
-    assert unknown == [], f"var_checks names vars that do not exist: {unknown}"
+    checks = declared["scorehouse_var_checks"]
+    missing = sorted(set(declared) - set(checks) - {"scorehouse_var_checks"})
+    assert missing == [], f"add these vars to scorehouse_var_checks in dbt_project.yml: {missing}"
+    unknown = sorted(set(checks) - set(declared))
+    assert unknown == [], f"scorehouse_var_checks names vars that do not exist: {unknown}"
+    # Namespaced, so that a host project's var of the same name never reaches Scorehouse.
+    unprefixed = sorted(name for name in declared if not name.startswith("scorehouse_"))
+    assert unprefixed == [], f"vars not named scorehouse_...: {unprefixed}"
 
 
 def bad_var_values(check: dict) -> list[object]:
@@ -255,7 +259,7 @@ def bad_var_values(check: dict) -> list[object]:
 
 VAR_CASES = [
     (name, value)
-    for name, check in sorted(project_vars()["var_checks"].items())
+    for name, check in sorted(project_vars()["scorehouse_var_checks"].items())
     for value in bad_var_values(check)
 ]
 
@@ -272,7 +276,14 @@ def test_the_project_vars_pass_and_an_unknown_var_is_refused():
     from scorehouse.config_vars import var_problems
 
     assert var_problems({}) == []
-    assert var_problems({"score_decimal": 2}) == ["vars (score_decimal): not a var of this project"]
+    assert var_problems({"scorehouse_score_decimal": 2}) == [
+        "vars (scorehouse_score_decimal): not a var of this project"
+    ]
+    # A var's name from before the vars were namespaced: refused, naming the new one.
+    assert var_problems({"score_decimals": 2}) == [
+        "vars (score_decimals): not a var of this project; did you mean "
+        "scorehouse_score_decimals? (Scorehouse's vars are namespaced)"
+    ]
 
 
 def test_dbt_itself_refuses_an_invalid_var_naming_it(checker, tmp_path):
@@ -283,7 +294,11 @@ def test_dbt_itself_refuses_an_invalid_var_naming_it(checker, tmp_path):
         [DBT, "--quiet", "compile", "--inline", "{{ scorehouse.var_problems() }}", "--vars"]
         + [
             json.dumps(
-                {"as_of_date": AS_OF, "alert_score_drop_points": -1, "quality_a1_share_max": 3}
+                {
+                    "scorehouse_as_of_date": AS_OF,
+                    "scorehouse_alert_score_drop_points": -1,
+                    "scorehouse_quality_a1_share_max": 3,
+                }
             )
         ],
         cwd=project_dir,
@@ -293,6 +308,6 @@ def test_dbt_itself_refuses_an_invalid_var_naming_it(checker, tmp_path):
         check=True,
     )
     assert sorted(con.execute(result.stdout).fetchall()) == [
-        ("vars", "alert_score_drop_points", "must be at least 0 (got -1)"),
-        ("vars", "quality_a1_share_max", "must be at most 1 (got 3)"),
+        ("vars", "scorehouse_alert_score_drop_points", "must be at least 0 (got -1)"),
+        ("vars", "scorehouse_quality_a1_share_max", "must be at most 1 (got 3)"),
     ]

@@ -174,8 +174,12 @@ def test_the_bi_marts_hold_no_email_or_name_unless_allowed(marts_project):
     ) == [(0,)]
     settings = project.path / "dbt_project.yml"
     text = settings.read_text()
-    assert "expose_personal_data: false" in text
-    settings.write_text(text.replace("expose_personal_data: false", "expose_personal_data: true"))
+    assert "scorehouse_expose_personal_data: false" in text
+    settings.write_text(
+        text.replace(
+            "scorehouse_expose_personal_data: false", "scorehouse_expose_personal_data: true"
+        )
+    )
     project.dbt("build", "--select", "lead_scores", as_of=AS_OF)
     ((named, emails),) = project.query(
         "select count(contact_name), count(contact_email) from marts.lead_scores"
@@ -210,8 +214,13 @@ def test_a_partial_export_passes_freshness_in_production(gate_project, monkeypat
     assert result.returncode == 0, result.stdout[-3000:]
 
 
+<<<<<<< HEAD
 def test_a_disabled_source_is_switched_off_and_a_contradiction_refused(gate_project, monkeypatch):
     """Var `disabled_sources` (as Fivetran's packages do): the listed sources are not
+=======
+def test_a_disabled_source_is_switched_off_and_a_contradiction_refused(tmp_path, monkeypatch):
+    """Var `scorehouse_disabled_sources` (as Fivetran's packages do): the listed sources are not
+>>>>>>> vars-namespace
     checked for freshness, their staging reads the empty raw table; a listed table that
     holds rows, or a name that is no raw table, is refused in one line."""
     project = gate_project
@@ -219,15 +228,17 @@ def test_a_disabled_source_is_switched_off_and_a_contradiction_refused(gate_proj
     monkeypatch.setenv("SCOREHOUSE_ENV", "production")
     select = ["source", "freshness", "--select", "source:support", "source:crm.accounts"]
     assert project.dbt(*select, check=False).returncode != 0  # no support data: stale
-    off = {"disabled_sources": ["support_tickets", "nps_responses"]}
+    off = {"scorehouse_disabled_sources": ["support_tickets", "nps_responses"]}
     result = project.dbt(*select, check=False, vars=off)
     assert result.returncode == 0, result.stdout[-3000:]
     project.dbt("build", "--select", "+stg_support__tickets", as_of=AS_OF, vars=off)
     assert project.query("select count(*) from staging.stg_support__tickets") == [(0,)]
 
-    result = project.dbt(*select, check=False, vars={"disabled_sources": ["accounts"]})
+    result = project.dbt(*select, check=False, vars={"scorehouse_disabled_sources": ["accounts"]})
     assert result.returncode != 0
-    assert "var disabled_sources lists accounts, but" in result.stdout
+    assert "var scorehouse_disabled_sources lists accounts, but" in result.stdout
     assert "holds 1 row(s)" in result.stdout
-    result = project.dbt(*select, check=False, vars={"disabled_sources": ["support_ticket"]})
-    assert "var disabled_sources: unknown raw table(s) support_ticket" in result.stdout
+    result = project.dbt(
+        *select, check=False, vars={"scorehouse_disabled_sources": ["support_ticket"]}
+    )
+    assert "var scorehouse_disabled_sources: unknown raw table(s) support_ticket" in result.stdout

@@ -260,7 +260,9 @@ def test_a_failed_quality_check_leaves_the_publication_untouched(backfilled):
     original = path.read_text()
     path.write_text(
         # Every lead scored above zero: a valid setting that this build cannot meet.
-        original.replace("quality_min_scored_share: 0.01", "quality_min_scored_share: 1.0")
+        original.replace(
+            "scorehouse_quality_min_scored_share: 0.01", "scorehouse_quality_min_scored_share: 1.0"
+        )
     )
     try:
         # Without dbt's tests: the gate that stops this run is the quality checks'.

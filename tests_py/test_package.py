@@ -21,7 +21,7 @@ from scorehouse.load import load
 
 DBT = str(Path(sys.executable).parent / "dbt")
 HOST = PROJECT_DIR / "integration_tests"
-AS_OF = {"as_of_date": "2026-11-01"}
+AS_OF = {"scorehouse_as_of_date": "2026-11-01"}
 # What integration_tests/dbt_project.yml sets for the package.
 RAW_SCHEMA = "it_raw"
 PREFIX = "sh_"

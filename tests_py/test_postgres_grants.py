@@ -5,7 +5,7 @@ _USER, _PASSWORD, _DBNAME, as in profiles.yml) once the project is built there:
 `make test-postgres` starts one, builds and runs this file. Skipped when no PostgreSQL
 answers, unless SCOREHOUSE_PG_REQUIRED=1 (as in `make test-postgres`): then it fails.
 The BI role logs in as SCOREHOUSE_PG_BI_USER (default `bi_reader`, the var
-`bi_reader_role`) with SCOREHOUSE_PG_BI_PASSWORD.
+`scorehouse_bi_reader_role`) with SCOREHOUSE_PG_BI_PASSWORD.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def test_a_rebuilt_mart_stays_readable_without_the_runs_grants(bi_connection):
     code = run_dbt(
         ["run", "--select", "lead_scores", "int_scores_current"],
         as_of=os.environ.get("SCOREHOUSE_AS_OF", "2026-11-01"),
-        vars={"bi_reader_role": None},
+        vars={"scorehouse_bi_reader_role": None},
     )
     assert code == 0
     assert query(bi_connection, "select count(*) from marts.lead_scores")[0][0] > 0

@@ -264,9 +264,9 @@ def test_a_build_is_published_only_once_it_passed_the_quality_gate(pristine, tmp
     original = settings.read_text()
     # Every lead must be A1: the gate fails.
     settings.write_text(
-        original.replace("quality_a1_share_min: 0.0", "quality_a1_share_min: 1.0").replace(
-            "quality_a1_share_max: 0.2", "quality_a1_share_max: 1.0"
-        )
+        original.replace(
+            "scorehouse_quality_a1_share_min: 0.0", "scorehouse_quality_a1_share_min: 1.0"
+        ).replace("scorehouse_quality_a1_share_max: 0.2", "scorehouse_quality_a1_share_max: 1.0")
     )
     try:
         assert not run_checks(built.db, tmp_path / "failed", project_dir=built.path).success

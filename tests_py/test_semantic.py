@@ -185,7 +185,7 @@ def test_conversion_rate_by_grade_matches_the_backtest_mart(project):
         }
         answered = {key: row for key, row in rows.items() if not pd.isna(row[metric])}
         assert_same(answered, sql, {metric: "rate"})
-        # The mart rounds to `score_decimals` (6) places; the metric does not.
+        # The mart rounds to `scorehouse_score_decimals` (6) places; the metric does not.
         assert_same(answered, sql, {metric: "mart"}, tolerance=1e-6)
 
 

@@ -1,5 +1,5 @@
 {#- Run at the start of every dbt invocation (`on-run-start`): the BI role named by var
-    `bi_reader_role` may read the marts, and nothing else. It gets USAGE on the marts'
+    `scorehouse_bi_reader_role` may read the marts, and nothing else. It gets USAGE on the marts'
     schemas (created here if need be), SELECT on their tables, and SELECT on every table
     the build's role creates there from now on (default privileges): a mart rebuilt by
     this run, or by a run killed half-way, is readable by BI as soon as it replaces the
@@ -17,11 +17,11 @@
 {%- endmacro %}
 
 {% macro postgres__grant_marts_to_bi() -%}
-    {%- set role = var('bi_reader_role') -%}
+    {%- set role = var('scorehouse_bi_reader_role') -%}
     {%- if execute and role -%}
         {%- set found = run_query("select 1 from pg_roles where rolname = '" ~ role ~ "'") -%}
         {%- if found.rows | length == 0 -%}
-            {{ exceptions.raise_compiler_error("var bi_reader_role names role '" ~ role ~ "', which does not exist in PostgreSQL: create it (create role " ~ role ~ " login password '...') or set the var to null") }}
+            {{ exceptions.raise_compiler_error("var scorehouse_bi_reader_role names role '" ~ role ~ "', which does not exist in PostgreSQL: create it (create role " ~ role ~ " login password '...') or set the var to null") }}
         {%- endif -%}
         {%- set schemas = [] -%}
         {%- for node in graph.nodes.values() -%}

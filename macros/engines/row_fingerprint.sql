@@ -10,7 +10,7 @@
 {% macro fingerprint_text(expressions) -%}
     {%- set parts = [] -%}
     {%- for expression in expressions -%}
-        {%- do parts.append("coalesce(cast(" ~ expression ~ " as " ~ var('text_type')[target.type] ~ "), '~')") -%}
+        {%- do parts.append("coalesce(cast(" ~ expression ~ " as " ~ var('scorehouse_text_type')[target.type] ~ "), '~')") -%}
         {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
     {%- endfor -%}
     {{ dbt.concat(parts) }}

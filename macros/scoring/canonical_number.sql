@@ -8,5 +8,5 @@
 {%- endmacro %}
 
 {% macro default__canonical_number(expression) -%}
-    cast(cast({{ expression }} as decimal(38, 6)) as {{ var('text_type')[target.type] }})
+    cast(cast({{ expression }} as decimal(38, 6)) as {{ var('scorehouse_text_type')[target.type] }})
 {%- endmacro %}

@@ -5,7 +5,7 @@
     {%- set parts = ["'" ~ section ~ "'"] -%}
     {%- for column in columns -%}
         {%- do parts.append("'|'") -%}
-        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ var('text_type')[target.type] ~ "), '')") -%}
+        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ var('scorehouse_text_type')[target.type] ~ "), '')") -%}
     {%- endfor -%}
     {{ dbt.concat(parts) }}
 {%- endmacro %}

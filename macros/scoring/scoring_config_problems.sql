@@ -17,14 +17,14 @@ rules as (
     select 'current' as rule_set, * from {{ ref('scoring_rules') }}
     union all
     select * from {{ ref('scoring_rules_candidates') }}
-    where rule_set = '{{ var("candidate_rule_set") }}'
+    where rule_set = '{{ var("scorehouse_candidate_rule_set") }}'
 ),
 bands as (
     {#- The current bands and those of the selected candidate rule set. #}
     select 'current' as rule_set, * from {{ ref('grade_bands') }}
     union all
     select * from {{ ref('grade_bands_candidates') }}
-    where rule_set = '{{ var("candidate_rule_set") }}'
+    where rule_set = '{{ var("scorehouse_candidate_rule_set") }}'
 ),
 windows as (select * from {{ ref('decay_step_windows') }}),
 thresholds as (select * from {{ ref('qualification_thresholds') }}),
@@ -94,7 +94,7 @@ seed_checks as (
 ),
 
 var_checks as (
-    {#- Each var against its check in var `var_checks`. #}
+    {#- Each var against its check in var `scorehouse_var_checks`. #}
     {{ scorehouse.var_problems() }}
 ),
 
@@ -269,13 +269,13 @@ problems as (
     from ordered_windows
     where next_min_age is not null and (max_age_days is null or max_age_days <> next_min_age)
 
-    {%- if var('candidate_rule_set') %}
+    {%- if var('scorehouse_candidate_rule_set') %}
     union all
-    select 'scoring_rules_candidates', 'rule_set={{ var("candidate_rule_set") }}',
-        'var candidate_rule_set names this rule set, but the seed has no rows for it'
+    select 'scoring_rules_candidates', 'rule_set={{ var("scorehouse_candidate_rule_set") }}',
+        'var scorehouse_candidate_rule_set names this rule set, but the seed has no rows for it'
     from models
     having count(*) > 0
-        and not exists (select 1 from rules where rule_set = '{{ var("candidate_rule_set") }}')
+        and not exists (select 1 from rules where rule_set = '{{ var("scorehouse_candidate_rule_set") }}')
     {%- endif %}
 
     union all

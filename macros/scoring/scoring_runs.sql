@@ -1,16 +1,16 @@
 {#- The scoring runs one build computes, as a list of dicts (run_id, run_type, rule_set,
     days_back): the current rules as of `as_of_date`; the current rules as of
-    `backtest_count` past dates, `backtest_horizon_days` + k * `backtest_spacing_days`
-    days back; when var `candidate_rule_set` names one, the candidate rules as of the
+    `scorehouse_backtest_count` past dates, `scorehouse_backtest_horizon_days` + k * `scorehouse_backtest_spacing_days`
+    days back; when var `scorehouse_candidate_rule_set` names one, the candidate rules as of the
     same past dates; and, when a model's configuration changed since the previous date
     in the score history (macro restated_run_date), the current rules as of that date
     (`restated`). int_scoring_runs turns them into a table; models that compute every
     run in one pass (int_rule_matches_decayed) loop over them. -#}
 {% macro scoring_runs() -%}
-    {%- set horizon = var('backtest_horizon_days') | int -%}
-    {%- set spacing = var('backtest_spacing_days') | int -%}
-    {%- set count = var('backtest_count') | int -%}
-    {%- set candidate = var('candidate_rule_set') -%}
+    {%- set horizon = var('scorehouse_backtest_horizon_days') | int -%}
+    {%- set spacing = var('scorehouse_backtest_spacing_days') | int -%}
+    {%- set count = var('scorehouse_backtest_count') | int -%}
+    {%- set candidate = var('scorehouse_candidate_rule_set') -%}
     {%- set runs = [{'run_id': 'current', 'run_type': 'current', 'rule_set': 'current', 'days_back': 0}] -%}
     {%- for k in range(count) -%}
         {%- do runs.append({

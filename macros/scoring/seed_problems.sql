@@ -55,7 +55,7 @@
             {%- endif -%}
             {%- if check.get('type') == 'number' -%}
                 {%- do column_checks.append((
-                    c ~ " is not null and not (abs(" ~ c ~ ") < " ~ var('max_abs_value') ~ ")",
+                    c ~ " is not null and not (abs(" ~ c ~ ") < " ~ var('scorehouse_max_abs_value') ~ ")",
                     "'" ~ c ~ " must be a finite number, not ' || " ~ shown,
                 )) -%}
             {%- endif -%}

@@ -1,4 +1,4 @@
-{#- The checks of the vars, as data: var `var_checks` gives each var's `type` (integer,
+{#- The checks of the vars, as data: var `scorehouse_var_checks` gives each var's `type` (integer,
     number, boolean, date YYYY-MM-DD, text, list, mapping), `nullable`, `min` and `max`
     (inclusive), `greater_than` and `values`. Returns a query with one row per problem
     (`vars`, the var's name, what is wrong and the value given), empty when every var
@@ -6,7 +6,7 @@
     compiled, from the vars the run was given (`--vars` included). -#}
 {% macro var_problems() -%}
     {%- set rows = [] -%}
-    {%- for name, check in var('var_checks', {}) | dictsort -%}
+    {%- for name, check in var('scorehouse_var_checks', {}) | dictsort -%}
         {%- set value = var(name, none) -%}
         {%- set is_bool = value is sameas true or value is sameas false -%}
         {%- set kind = check.get('type') -%}

@@ -165,14 +165,14 @@
 
 
 {#- The days a daily aggregate re-aggregates on an incremental run: the last
-    `event_lookback_days` days it holds, and every older day that a load after its
+    `scorehouse_event_lookback_days` days it holds, and every older day that a load after its
     watermark brought events for (late events, whatever their age). -#}
 {% macro days_to_reaggregate(day_expression, upstream, watermark) -%}
     {%- if watermark is not none -%}
-        {%- set lookback = var('event_lookback_days') -%}
+        {%- set lookback = var('scorehouse_event_lookback_days') -%}
         {%- if lookback is not number or lookback < 0 -%}
             {{ exceptions.raise_compiler_error(
-                "var event_lookback_days must be a whole number of days >= 0, got '" ~ lookback ~ "'"
+                "var scorehouse_event_lookback_days must be a whole number of days >= 0, got '" ~ lookback ~ "'"
             ) }}
         {%- endif -%}
         {%- set latest = run_query('select max(activity_date) from ' ~ this).rows[0][0] -%}

@@ -1,5 +1,5 @@
-{#- True when an event time lies after the row's load time plus `future_tolerance_hours`:
+{#- True when an event time lies after the row's load time plus `scorehouse_future_tolerance_hours`:
     the event cannot have happened yet when it was delivered. -#}
 {% macro is_future(timestamp_column) -%}
-    ({{ timestamp_column }} > {{ dbt.dateadd('hour', var('future_tolerance_hours'), '_loaded_at') }})
+    ({{ timestamp_column }} > {{ dbt.dateadd('hour', var('scorehouse_future_tolerance_hours'), '_loaded_at') }})
 {%- endmacro %}

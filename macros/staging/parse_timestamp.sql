@@ -1,5 +1,5 @@
 {#- Parse ISO 8601 text into a UTC timestamp without time zone; null when it does not
-    parse, or falls outside the vars `earliest_valid_date` .. `latest_valid_date` (an
+    parse, or falls outside the vars `scorehouse_earliest_valid_date` .. `scorehouse_latest_valid_date` (an
     absurd date, see `within_valid_dates`). An explicit offset (`Z`, `+02:00`) is
     honoured; text without one is read as UTC. -#}
 {% macro parse_timestamp(column) -%}

@@ -1,5 +1,5 @@
-{#- One row per day, from var `time_spine_start_date` (included) to var
-    `time_spine_end_date` (excluded): the time spine MetricFlow joins metrics to.
+{#- One row per day, from var `scorehouse_time_spine_start_date` (included) to var
+    `scorehouse_time_spine_end_date` (excluded): the time spine MetricFlow joins metrics to.
     dbt's cross-database `date_spine` builds it, so it runs on DuckDB, PostgreSQL and
     Spark alike (on Spark through the project's `spark__dateadd` and `spark__datediff`). -#}
 with
@@ -7,8 +7,8 @@ with
 days as (
     {{ dbt.date_spine(
         datepart='day',
-        start_date="cast('" ~ var('time_spine_start_date') ~ "' as date)",
-        end_date="cast('" ~ var('time_spine_end_date') ~ "' as date)",
+        start_date="cast('" ~ var('scorehouse_time_spine_start_date') ~ "' as date)",
+        end_date="cast('" ~ var('scorehouse_time_spine_end_date') ~ "' as date)",
     ) }}
 ),
 

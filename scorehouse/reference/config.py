@@ -59,7 +59,7 @@ class Config:
 
     @property
     def score_decimals(self) -> int:
-        return int(self.vars["score_decimals"])
+        return int(self.vars["scorehouse_score_decimals"])
 
     def model_rules(self, model_id: str) -> pd.DataFrame:
         return self.rules[self.rules["model_id"] == model_id].reset_index(drop=True)

@@ -623,7 +623,9 @@ def score_contacts(
         [
             fit_signals(contacts),
             known[SIGNAL_COLUMNS],
-            inactivity_signals(contacts, known, as_of_at, list(config.vars["activity_signals"])),
+            inactivity_signals(
+                contacts, known, as_of_at, list(config.vars["scorehouse_activity_signals"])
+            ),
         ],
         ignore_index=True,
     )
@@ -689,7 +691,7 @@ def score_contacts(
             reasons = parts[parts["capped_points"] != 0]
             reasons = reasons.assign(magnitude=reasons["capped_points"].abs())
             reasons = reasons.sort_values(["magnitude", "rule_id"], ascending=[False, True])
-            reasons = reasons.head(int(config.vars["top_reasons_count"]))
+            reasons = reasons.head(int(config.vars["scorehouse_top_reasons_count"]))
             if len(reasons):
                 top_reasons = "; ".join(
                     f"{descriptions[r.rule_id]} ({_format_points(r.capped_points)})"

@@ -137,8 +137,8 @@ def stage_accounts(raw: pd.DataFrame, variables: dict) -> Staged:
             ("invalid_value", (f["employee_count"] < 0) | (f["annual_revenue"] < 0)),
             (
                 "internal_or_test",
-                contains_any(f["account_name"], variables["test_account_patterns"])
-                | f["account_domain"].isin(variables["internal_domains"]),
+                contains_any(f["account_name"], variables["scorehouse_test_account_patterns"])
+                | f["account_domain"].isin(variables["scorehouse_internal_domains"]),
             ),
         ],
         f.index,
@@ -167,8 +167,8 @@ def stage_contacts(raw: pd.DataFrame, variables: dict) -> Staged:
             ("missing_value", f["created_at"].isna()),
             (
                 "internal_or_test",
-                f["email_domain"].isin(variables["internal_domains"])
-                | contains_any(f["email"], variables["test_account_patterns"]),
+                f["email_domain"].isin(variables["scorehouse_internal_domains"])
+                | contains_any(f["email"], variables["scorehouse_test_account_patterns"]),
             ),
         ],
         f.index,
@@ -189,7 +189,7 @@ def stage_opportunities(raw: pd.DataFrame, variables: dict, loaded_at: dt.dateti
             "closed_at": parse_timestamp(raw["closed_at"]),
         }
     )
-    tolerance = variables["future_tolerance_hours"]
+    tolerance = variables["scorehouse_future_tolerance_hours"]
     stage = f["opportunity_stage"]
     reason = first_reason(
         [
@@ -284,9 +284,14 @@ def stage_page_views(raw: pd.DataFrame, variables: dict, loaded_at: dt.datetime)
             ("missing_value", f["occurred_at"].isna() | f["page_url"].isna()),
             (
                 "future_timestamp",
-                _is_future(f["occurred_at"], loaded_at, variables["future_tolerance_hours"]),
+                _is_future(
+                    f["occurred_at"], loaded_at, variables["scorehouse_future_tolerance_hours"]
+                ),
             ),
-            ("bot_traffic", contains_any(f["user_agent"], variables["bot_user_agent_patterns"])),
+            (
+                "bot_traffic",
+                contains_any(f["user_agent"], variables["scorehouse_bot_user_agent_patterns"]),
+            ),
         ],
         f.index,
     )
@@ -324,7 +329,9 @@ def stage_email_events(raw: pd.DataFrame, variables: dict, loaded_at: dt.datetim
             ),
             (
                 "future_timestamp",
-                _is_future(f["occurred_at"], loaded_at, variables["future_tolerance_hours"]),
+                _is_future(
+                    f["occurred_at"], loaded_at, variables["scorehouse_future_tolerance_hours"]
+                ),
             ),
             ("unknown_type", ~f["email_event_type"].isin(EMAIL_EVENT_TYPES)),
             ("invalid_value", f["bounce_type"].notna() & ~f["bounce_type"].isin(["hard", "soft"])),
@@ -364,10 +371,15 @@ def stage_form_submissions(raw: pd.DataFrame, variables: dict, loaded_at: dt.dat
             ),
             (
                 "future_timestamp",
-                _is_future(f["occurred_at"], loaded_at, variables["future_tolerance_hours"]),
+                _is_future(
+                    f["occurred_at"], loaded_at, variables["scorehouse_future_tolerance_hours"]
+                ),
             ),
             ("unknown_type", ~f["form_type"].isin(FORM_TYPES)),
-            ("internal_or_test", email_domain(f["email"]).isin(variables["internal_domains"])),
+            (
+                "internal_or_test",
+                email_domain(f["email"]).isin(variables["scorehouse_internal_domains"]),
+            ),
         ],
         f.index,
     )

@@ -6,25 +6,27 @@
     - its `scoring_rules`, every column but the description;
     - its `grade_bands` and `qualification_thresholds`;
     - the `decay_step_windows` of the window sets its rules name;
-    - the vars listed in var `rule_set_version_vars`, as JSON.
+    - the vars listed in var `scorehouse_rule_set_version_vars`, as JSON, each named
+      without the `scorehouse_` prefix of the vars (so the versions of before the vars
+      were namespaced still hold).
     One line per row, `<section>|<value>|<value>...` (null written as nothing, numbers by
     canonical_number), sorted by byte order and joined by line feeds, so every engine
     gives the same text and the same version. scorehouse/calibrate.py (`rule_set_versions`)
     writes the same text from the seed files, for `scorehouse adopt`. Descriptions,
     service levels and mappings are left out: they change no score or grade. -#}
-{%- set version_vars = var('rule_set_version_vars') -%}
+{%- set version_vars = var('scorehouse_rule_set_version_vars') -%}
 {%- set var_lines = [] -%}
 {%- for name in version_vars -%}
-    {%- if name not in var('var_checks') -%}
-        {{ exceptions.raise_compiler_error("var rule_set_version_vars: '" ~ name ~ "' is not a var of this project") }}
+    {%- if name not in var('scorehouse_var_checks') -%}
+        {{ exceptions.raise_compiler_error("var scorehouse_rule_set_version_vars: '" ~ name ~ "' is not a var of this project") }}
     {%- endif -%}
     {%- set value = tojson(var(name), sort_keys=true) -%}
     {%- if "'" in value or "\\" in value -%}
-        {{ exceptions.raise_compiler_error("var rule_set_version_vars: the value of var '" ~ name ~ "' holds a quote or a backslash, which the rule-set version cannot hash") }}
+        {{ exceptions.raise_compiler_error("var scorehouse_rule_set_version_vars: the value of var '" ~ name ~ "' holds a quote or a backslash, which the rule-set version cannot hash") }}
     {%- endif -%}
-    {%- do var_lines.append('var|' ~ name ~ '|' ~ value) -%}
+    {%- do var_lines.append('var|' ~ name.replace('scorehouse_', '', 1) ~ '|' ~ value) -%}
 {%- endfor -%}
-{%- set text = var('text_type')[target.type] %}
+{%- set text = var('scorehouse_text_type')[target.type] %}
 -- depends_on: {{ ref('int_scoring_rules_checked') }}
 
 with
@@ -58,7 +60,7 @@ step_windows as (
 ),
 
 version_vars as (
-    {#- One line per var of `rule_set_version_vars` (none: a null line, left out). #}
+    {#- One line per var of `scorehouse_rule_set_version_vars` (none: a null line, left out). #}
     {%- for line in var_lines or [none] %}
         select cast({{ "'" ~ line ~ "'" if line else 'null' }} as {{ text }}) as config_line
         {% if not loop.last %}union all{% endif %}

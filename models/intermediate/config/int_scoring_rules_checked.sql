@@ -1,6 +1,6 @@
 {#- The scoring rules of every rule set a build scores with, once the whole scoring
     configuration has been checked: the current rules (rule_set `current`) and, when var
-    `candidate_rule_set` names one, the candidate rule set. A candidate set starts from
+    `scorehouse_candidate_rule_set` names one, the candidate rule set. A candidate set starts from
     the current rules of the models it mentions; each of its rows replaces the current
     rule with the same id or adds a rule. A bad configuration stops the build here,
     before any score is computed, with one line per problem naming the seed row. -#}
@@ -29,7 +29,7 @@
         {{ exceptions.raise_compiler_error("Invalid scoring configuration, " ~ (lines | length) ~ " problem(s):\n" ~ (lines | sort | join("\n"))) }}
     {%- endif -%}
 {%- endif %}
-{%- set candidate = var('candidate_rule_set') %}
+{%- set candidate = var('scorehouse_candidate_rule_set') %}
 
 with
 

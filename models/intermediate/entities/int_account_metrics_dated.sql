@@ -4,9 +4,9 @@
     as a rate of ARR), usage, NPS and support. They become numeric signals that account-level rules match with `between`.
     Window lengths are vars (`metric_*_days`). A metric with no data is null and
     matches no rule. -#}
-{%- set recent = var('metric_recent_days') | int -%}
-{%- set baseline = var('metric_baseline_days') | int -%}
-{%- set breadth = var('metric_breadth_days') | int -%}
+{%- set recent = var('scorehouse_metric_recent_days') | int -%}
+{%- set baseline = var('scorehouse_metric_baseline_days') | int -%}
+{%- set breadth = var('scorehouse_metric_breadth_days') | int -%}
 {%- set year = 365 -%}
 {#- Days from an invoice's due date to its payment (or to the run's date if unpaid). -#}
 {%- set days_late = dbt.datediff(

@@ -1,11 +1,11 @@
 {#- Contact metrics per run and contact, from data known before the run's date:
     - `days_inactive`: fractional days since the contact's last activity (the signals of
-      var `activity_signals`), or since it was created if there was none;
-    - `account_active_days`: the days, among the `metric_recent_days` before the date, on
+      var `scorehouse_activity_signals`), or since it was created if there was none;
+    - `account_active_days`: the days, among the `scorehouse_metric_recent_days` before the date, on
       which the contact's account was active (page views of any of its people: the
       buying group's interest); null for a contact without an account.
     They become numeric signals that rules match with `between`. -#}
-{%- set recent = var('metric_recent_days') | int %}
+{%- set recent = var('scorehouse_metric_recent_days') | int %}
 
 with
 
@@ -30,7 +30,7 @@ activity_days as (
         known_from,
         max(last_occurred_at) as last_occurred_at
     from engagement_signals
-    where {{ in_list('signal', var('activity_signals')) }}
+    where {{ in_list('signal', var('scorehouse_activity_signals')) }}
     group by entity_type, entity_id, activity_date, known_from
 ),
 

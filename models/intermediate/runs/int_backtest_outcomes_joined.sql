@@ -66,7 +66,7 @@ converted as (
             and past_scores.entity_id = outcomes.entity_id
             and past_scores.outcome = outcomes.outcome
             and past_scores.as_of_at <= outcomes.occurred_at
-            and {{ dbt.dateadd('day', var('backtest_horizon_days'), 'past_scores.as_of_at') }}
+            and {{ dbt.dateadd('day', var('scorehouse_backtest_horizon_days'), 'past_scores.as_of_at') }}
             > outcomes.occurred_at
 ),
 

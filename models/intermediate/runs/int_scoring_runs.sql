@@ -1,9 +1,9 @@
 {#- The scoring runs one build computes, each a rule set applied as of a date:
-    - `current`: the current rules as of var `as_of_date` (what the marts show);
-    - `backtest`: the current rules as of `backtest_count` past dates, spaced
-      `backtest_spacing_days` apart, the latest `backtest_horizon_days` before the
+    - `current`: the current rules as of var `scorehouse_as_of_date` (what the marts show);
+    - `backtest`: the current rules as of `scorehouse_backtest_count` past dates, spaced
+      `scorehouse_backtest_spacing_days` apart, the latest `scorehouse_backtest_horizon_days` before the
       scoring date, so that outcomes in (D, D + horizon] are already known;
-    - `whatif`: the candidate rule set named by var `candidate_rule_set` as of the same
+    - `whatif`: the candidate rule set named by var `scorehouse_candidate_rule_set` as of the same
       past dates, to compare with the backtest.
     Every scoring model downstream is keyed by `run_id`, so backtests use exactly the
     same SQL as production scores. The list comes from macro scoring_runs. -#}

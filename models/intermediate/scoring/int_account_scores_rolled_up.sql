@@ -1,18 +1,18 @@
 {#- Contact models' scores rolled up to accounts, for the current run and a restated one
     (macro scoring_runs): one row per run, account and contact model. Account fit from
     the account-level fit categories, scaled to 0-100; engagement rolled up from the
-    account's contacts (var `account_engagement_rollup`: max, sum or the average of the
-    `account_engagement_top_n` most engaged); the total weighted by `scoring_dimensions`;
+    account's contacts (var `scorehouse_account_engagement_rollup`: max, sum or the average of the
+    `scorehouse_account_engagement_top_n` most engaged); the total weighted by `scoring_dimensions`;
     grades from `grade_bands`; and how many contacts are scored, engaged (from
-    `buying_group_min_engagement`) and MQL. account_scores shows the current run;
+    `scorehouse_buying_group_min_engagement`) and MQL. account_scores shows the current run;
     int_scores_restated the restated one. -#}
-{%- set rollup = var('account_engagement_rollup') -%}
+{%- set rollup = var('scorehouse_account_engagement_rollup') -%}
 {%- if rollup not in ['max', 'sum', 'top_n_avg'] -%}
-    {{ exceptions.raise_compiler_error("var account_engagement_rollup must be max, sum or top_n_avg, got '" ~ rollup ~ "'") }}
+    {{ exceptions.raise_compiler_error("var scorehouse_account_engagement_rollup must be max, sum or top_n_avg, got '" ~ rollup ~ "'") }}
 {%- endif -%}
-{%- set top_n = var('account_engagement_top_n') | int -%}
+{%- set top_n = var('scorehouse_account_engagement_top_n') | int -%}
 {%- if top_n < 1 -%}
-    {{ exceptions.raise_compiler_error("var account_engagement_top_n must be 1 or more, got " ~ top_n) }}
+    {{ exceptions.raise_compiler_error("var scorehouse_account_engagement_top_n must be 1 or more, got " ~ top_n) }}
 {%- endif %}
 
 with
@@ -118,7 +118,7 @@ engagement_rollup as (
         {%- else %}
             avg(case when engagement_rank <= {{ top_n }} then engagement_score end) as engagement_score,
         {%- endif %}
-        count(case when engagement_score >= {{ var('buying_group_min_engagement') }} then 1 end)
+        count(case when engagement_score >= {{ var('scorehouse_buying_group_min_engagement') }} then 1 end)
             as engaged_contact_count,
         count(case when is_mql then 1 end) as mql_contact_count
     from contact_engagement

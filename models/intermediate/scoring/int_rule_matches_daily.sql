@@ -148,7 +148,7 @@ final as (
         by_day.earlier_known_from,
         day_inputs.day_input_rows,
         day_inputs.day_input_fingerprint,
-        cast('{{ version }}' as {{ var('text_type')[target.type] }}) as input_version,
+        cast('{{ version }}' as {{ var('scorehouse_text_type')[target.type] }}) as input_version,
         by_day.activity_date
     from day_ranked as by_day
     inner join day_inputs

@@ -5,7 +5,7 @@
        scaled down proportionally to that weight (fit and engagement alike);
     3. floor: negative points can at most cancel the positive points of their dimension
        (scaled down proportionally), so each dimension scores between 0 and 100.
-    Points are rounded to `score_decimals`; where a cap scales rules down, one rule takes
+    Points are rounded to `scorehouse_score_decimals`; where a cap scales rules down, one rule takes
     the rounding remainder so that the rounded parts still add up to the cap exactly. -#}
 {%- set columns = [
     'run_id', 'entity_type', 'entity_id', 'model_id', 'rule_id', 'dimension', 'category_id', 'rule_cap',

@@ -1,7 +1,7 @@
 {#- One row per customer account, health model and scoring date: financial, engagement
     and relationship sub-scores, the weighted health score, the value tier from the
     model's `total` bands in `grade_bands`, risk flags with their reasons, and the
-    expansion signal from the model named by var `expansion_signal_model`. Health models are the account models
+    expansion signal from the model named by var `scorehouse_expansion_signal_model`. Health models are the account models
     with `total` bands (`customer_health` by default). Each row carries the version of
     its model's configuration (int_rule_set_versions). -#}
 {%- set str = dbt.type_string() -%}
@@ -41,7 +41,7 @@ health as (
 expansion as (
     select scores.*
     from scores
-    where scores.model_id = '{{ var("expansion_signal_model") }}' and scores.entity_type = 'account'
+    where scores.model_id = '{{ var("scorehouse_expansion_signal_model") }}' and scores.entity_type = 'account'
 ),
 
 flagged as (
@@ -51,17 +51,17 @@ flagged as (
         versions.rule_set_version,
         health.total_tier as value_tier,
         case
-            when metrics.usage_trend_pct <= -{{ var('risk_usage_drop_pct') }}
+            when metrics.usage_trend_pct <= -{{ var('scorehouse_risk_usage_drop_pct') }}
                 then 'usage down ' || cast(cast(round(-metrics.usage_trend_pct, 0) as bigint) as {{ str }})
                     || '% against its baseline'
         end as usage_flag,
         case
-            when metrics.latest_nps <= {{ var('risk_detractor_max_nps') }} and metrics.open_escalations > 0
+            when metrics.latest_nps <= {{ var('scorehouse_risk_detractor_max_nps') }} and metrics.open_escalations > 0
                 then 'detractor NPS (' || cast(cast(metrics.latest_nps as bigint) as {{ str }}) || ') with '
                     || cast(metrics.open_escalations as {{ str }}) || ' open escalation(s)'
         end as relationship_flag,
         case
-            when metrics.on_time_payment_pct < {{ var('risk_on_time_payment_min_pct') }}
+            when metrics.on_time_payment_pct < {{ var('scorehouse_risk_on_time_payment_min_pct') }}
                 then 'only ' || cast(cast(round(metrics.on_time_payment_pct, 0) as bigint) as {{ str }})
                     || '% of invoices paid on time'
         end as payment_flag,
@@ -74,7 +74,7 @@ flagged as (
         cast(metrics.usage_trend_pct as {{ type_double() }}) as usage_trend_pct,
         metrics.latest_nps,
         metrics.open_escalations,
-        coalesce(expansion.total_score >= {{ var('expansion_signal_min_score') }}, false) as has_expansion_signal,
+        coalesce(expansion.total_score >= {{ var('scorehouse_expansion_signal_min_score') }}, false) as has_expansion_signal,
         cast(health.as_of_at as date) as scored_as_of
     from health
     inner join metrics

@@ -1,7 +1,7 @@
 {#- The events a person acts on: one row per entity, model, scoring date and alert type,
     comparing each scored date with the entity's previous scored date: a lead reaching
     MQL or SQL, a grade change, a customer dropping a value tier, and a total score
-    falling by `alert_score_drop_points` or more. Each alert says why, how many points
+    falling by `scorehouse_alert_score_drop_points` or more. Each alert says why, how many points
     moved, and its cause:
     - `behaviour` when the model's configuration (`rule_set_version`) is the same on
       both dates (or one of them is unknown: a date scored before versions were kept);
@@ -103,9 +103,9 @@ alerts as (
         'score_dropped' as alert_type,
         'total score fell by ' || {{ format_points('previous_total_score - total_score') }}
         || ' points since ' || cast(previous_as_of_date as {{ str }}) as reason,
-        restated_total_score - total_score >= {{ var('alert_score_drop_points') }} as behaviour_raises
+        restated_total_score - total_score >= {{ var('scorehouse_alert_score_drop_points') }} as behaviour_raises
     from split
-    where previous_total_score - total_score >= {{ var('alert_score_drop_points') }}
+    where previous_total_score - total_score >= {{ var('scorehouse_alert_score_drop_points') }}
 ),
 
 final as (

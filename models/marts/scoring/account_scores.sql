@@ -85,7 +85,7 @@ buying_group_seniorities as (
         model_id,
         seniority
     from contact_engagement
-    where engagement_score >= {{ var('buying_group_min_engagement') }} and seniority is not null
+    where engagement_score >= {{ var('scorehouse_buying_group_min_engagement') }} and seniority is not null
 ),
 
 buying_group_departments as (
@@ -94,7 +94,7 @@ buying_group_departments as (
         model_id,
         department
     from contact_engagement
-    where engagement_score >= {{ var('buying_group_min_engagement') }} and department is not null
+    where engagement_score >= {{ var('scorehouse_buying_group_min_engagement') }} and department is not null
 ),
 
 seniority_coverage as (

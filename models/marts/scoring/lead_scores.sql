@@ -64,7 +64,7 @@ top_reasons as (
             "order by reason_rank"
         ) }} as top_reasons
     from ranked_reasons
-    where reason_rank <= {{ var('top_reasons_count') }}
+    where reason_rank <= {{ var('scorehouse_top_reasons_count') }}
     group by contact_id, model_id
 ),
 

@@ -37,8 +37,8 @@ judged as (
             when created_at is null then 'missing_value'
             when employee_count < 0 or annual_revenue < 0 then 'invalid_value'
             when
-                {{ matches_any('account_name', var('test_account_patterns')) }}
-                or {{ in_list('account_domain', var('internal_domains')) }}
+                {{ matches_any('account_name', var('scorehouse_test_account_patterns')) }}
+                or {{ in_list('account_domain', var('scorehouse_internal_domains')) }}
                 then 'internal_or_test'
         end as row_problem
     from parsed

@@ -40,8 +40,8 @@ judged as (
             when {{ is_unparseable('raw_email', 'email') }} then 'invalid_email'
             when created_at is null then 'missing_value'
             when
-                {{ in_list('email_domain', var('internal_domains')) }}
-                or {{ matches_any('email', var('test_account_patterns')) }}
+                {{ in_list('email_domain', var('scorehouse_internal_domains')) }}
+                or {{ matches_any('email', var('scorehouse_test_account_patterns')) }}
                 then 'internal_or_test'
         end as row_problem
     from domained

@@ -40,7 +40,7 @@ judged as (
             when
                 not {{ in_list('form_type', ['demo_request', 'contact', 'newsletter', 'content_download', 'webinar']) }}
                 then 'unknown_type'
-            when {{ in_list(email_domain('email'), var('internal_domains')) }} then 'internal_or_test'
+            when {{ in_list(email_domain('email'), var('scorehouse_internal_domains')) }} then 'internal_or_test'
         end as row_problem
     from parsed
 ),

@@ -42,7 +42,7 @@ judged as (
                 then 'unparseable_timestamp'
             when occurred_at is null or page_url is null then 'missing_value'
             when {{ is_future('occurred_at') }} then 'future_timestamp'
-            when {{ matches_any('user_agent', var('bot_user_agent_patterns')) }} then 'bot_traffic'
+            when {{ matches_any('user_agent', var('scorehouse_bot_user_agent_patterns')) }} then 'bot_traffic'
         end as row_problem
     from parsed
 ),
