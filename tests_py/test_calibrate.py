@@ -260,19 +260,9 @@ def rebuilt(calibrated, tmp_path_factory):
     (every model, as of AS_OF) with the candidate as the what-if: one build that both the
     candidate's scoring and the leakage check read."""
     project, results, _ = calibrated
-<<<<<<< HEAD
     contacts = project.query(
         "select contact_id, account_id from raw.contacts where account_id is not null "
         "order by contact_id limit 40"
-=======
-    project.dbt(
-        "build",
-        "--exclude",
-        "resource_type:test",
-        "resource_type:unit_test",
-        as_of=AS_OF,
-        vars={"scorehouse_candidate_rule_set": "learned"},
->>>>>>> vars-namespace
     )
     won_later = [
         {
@@ -289,7 +279,9 @@ def rebuilt(calibrated, tmp_path_factory):
     ]
     late = tmp_path_factory.mktemp("late")
     project.load(write_raw(late, {"opportunities": won_later}), append=True)
-    project.dbt("build", *NO_DATA_TESTS, as_of=AS_OF, vars={"candidate_rule_set": "learned"})
+    project.dbt(
+        "build", *NO_DATA_TESTS, as_of=AS_OF, vars={"scorehouse_candidate_rule_set": "learned"}
+    )
     return project, results, late
 
 

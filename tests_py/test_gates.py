@@ -214,13 +214,8 @@ def test_a_partial_export_passes_freshness_in_production(gate_project, monkeypat
     assert result.returncode == 0, result.stdout[-3000:]
 
 
-<<<<<<< HEAD
 def test_a_disabled_source_is_switched_off_and_a_contradiction_refused(gate_project, monkeypatch):
-    """Var `disabled_sources` (as Fivetran's packages do): the listed sources are not
-=======
-def test_a_disabled_source_is_switched_off_and_a_contradiction_refused(tmp_path, monkeypatch):
     """Var `scorehouse_disabled_sources` (as Fivetran's packages do): the listed sources are not
->>>>>>> vars-namespace
     checked for freshness, their staging reads the empty raw table; a listed table that
     holds rows, or a name that is no raw table, is refused in one line."""
     project = gate_project
