@@ -105,6 +105,26 @@ def test_the_second_target_leaves_the_first_as_it_was(host):
     assert dev_marts >= 13
 
 
+def test_the_hosts_vars_do_not_reach_scorehouse(host):
+    """The host sets `score_decimals: 1` and `backtest_count: 0` for itself: Scorehouse's
+    vars are namespaced, so its scores keep their 6 decimals and its backtests run."""
+    _, db = host
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        finer = con.execute(
+            f"select count(*) from it_dev_{PREFIX}marts.lead_scores "
+            "where round(total_score, 1) <> total_score"
+        ).fetchone()[0]
+        backtests = con.execute(
+            f"select count(*) from it_dev_{PREFIX}intermediate.int_scoring_runs "
+            "where run_type = 'backtest'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert finer > 0
+    assert backtests == 3
+
+
 def test_the_fixtures_and_build_records_stay_with_the_project(host):
     path, db = host
     manifest = json.loads((path / "target" / "manifest.json").read_text())

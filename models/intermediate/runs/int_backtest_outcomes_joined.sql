@@ -1,6 +1,6 @@
 {#- Backtest and what-if scores joined to what happened next: one row per run (as of a
     past date D), model with an outcome, and entity it scored, with whether the model's
-    outcome occurred in [D, D + backtest_horizon_days), and whether the entity was an
+    outcome occurred in [D, D + scorehouse_backtest_horizon_days), and whether the entity was an
     MQL then (int_scores_graded) and due a call (an MQL whose grade has a service level,
     as in lead_scores), for the volume figures of model_performance_summary. Scores use
     only data before D (see int_signals_scored); outcomes only data from D on. -#}
