@@ -107,7 +107,7 @@ dbt-test: setup-dev
 # module fixtures (a built warehouse), so a file never runs on two workers at once.
 PYTEST_WORKERS ?= 2
 pytest: setup-dev $(DUCKDB1_STAMP)
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25
 
 # Also part of `make test` (pytest runs tests_py/test_reference.py).
 reference: setup-dev
