@@ -396,6 +396,27 @@ def write_scale(bench: Bench, stamp: dict[str, str]) -> None:
     (RESULTS_DIR / f"scale-{bench.scale}.md").write_text("\n".join(lines) + "\n")
 
 
+def _daily_cells(scale: int, incr: dict | None, retry: dict | None, full_s: float) -> str:
+    """The daily run's two cells of a summary row: its time (new events), and daily/full."""
+    if incr and incr["exit_code"] != "0" and retry and retry["exit_code"] == "0":
+        # Failed, then completed by `dbt retry` (the failed and skipped models):
+        # the two runs together are an upper bound of one daily run.
+        daily_s = float(incr["wall_s"]) + float(retry["wall_s"])
+        return (
+            f" | {fmt(daily_s)} s ({int(incr['events']):,}): failed after "
+            f"{fmt(float(incr['wall_s']))} s, completed by `dbt retry` in "
+            f"{fmt(float(retry['wall_s']))} s | {daily_s / full_s:.0%}"
+        )
+    if incr and incr["exit_code"] != "0":
+        return f" | **failed** after {fmt(float(incr['wall_s']))} s: see `scale-{scale}.md` | "
+    if incr:
+        return (
+            f" | {fmt(float(incr['wall_s']))} s ({int(incr['events']):,}) | "
+            f"{float(incr['wall_s']) / full_s:.0%}"
+        )
+    return " | not run | "
+
+
 def write_summary() -> tuple[Path, Path]:
     """`results/results.csv` (every scale's steps) and `results.md` (the ratios, the
     peers and the growth curve), from the latest run of each scale."""
@@ -444,24 +465,7 @@ def write_summary() -> tuple[Path, Path]:
         retry = steps.get("incremental_build_retry")
         full_s, base_s = float(full["wall_s"]), float(base["wall_s"])
         curve.append((scale, int(full["events"]), full_s, float(base["wall_s"])))
-        if incr and incr["exit_code"] != "0" and retry and retry["exit_code"] == "0":
-            # Failed, then completed by `dbt retry` (the failed and skipped models):
-            # the two runs together are an upper bound of one daily run.
-            daily_s = float(incr["wall_s"]) + float(retry["wall_s"])
-            daily = (
-                f" | {fmt(daily_s)} s ({int(incr['events']):,}): failed after "
-                f"{fmt(float(incr['wall_s']))} s, completed by `dbt retry` in "
-                f"{fmt(float(retry['wall_s']))} s | {daily_s / full_s:.0%}"
-            )
-        elif incr and incr["exit_code"] != "0":
-            daily = f" | **failed** after {fmt(float(incr['wall_s']))} s: see `scale-{scale}.md` | "
-        elif incr:
-            daily = (
-                f" | {fmt(float(incr['wall_s']))} s ({int(incr['events']):,}) | "
-                f"{float(incr['wall_s']) / full_s:.0%}"
-            )
-        else:
-            daily = " | not run | "
+        daily = _daily_cells(scale, incr, retry, full_s)
         daily_rss = None
         if incr:
             daily_rss = max(float(incr["peak_rss_mb"]), float(retry["peak_rss_mb"]) if retry else 0)

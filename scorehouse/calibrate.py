@@ -207,6 +207,30 @@ METRIC_TABLES = {
 }
 
 
+def _matched_by(signal, operator, value, low, high) -> tuple:
+    """What a rule matches, to skip a new rule that a current one already is."""
+    return (signal, operator, (value or "").strip().lower(), _number(low), _number(high))
+
+
+def _category_for(
+    own: list[dict], model_categories: list[dict], dimension: str, entity_level: str, signal: str
+) -> str | None:
+    """The category of a new rule: one where the model's rules (`own`) already read the
+    signal at that entity level, else the heaviest of the dimension at that level."""
+    reading = [
+        r["category_id"] for r in own if r["signal"] == signal and r["dimension"] == dimension
+    ]
+    fitting = sorted(
+        (c for c in model_categories if c["dimension"] == dimension),
+        key=lambda c: (-float(c["weight_pct"]), c["category_id"]),
+    )
+    levels = {c["category_id"]: c["entity_level"] for c in fitting}
+    for category in reading:
+        if levels.get(category) == entity_level:
+            return category
+    return next((c["category_id"] for c in fitting if c["entity_level"] == entity_level), None)
+
+
 def probe_rules(model_id: str, config: Config, con, settings: Settings) -> list[dict]:
     """The current rules of the model at 1 point, uncapped, and a candidate rule for each
     attribute value, numeric range and behaviour the current rules do not read, placed in
@@ -228,41 +252,23 @@ def probe_rules(model_id: str, config: Config, con, settings: Settings) -> list[
     for rule in own:
         probes.append({**rule, "rule_set": PROBE_SET, "points": 1, "rule_cap": None})
 
-    def matched_by(signal, operator, value, low, high) -> tuple:
-        """What a rule matches, to skip a new rule that a current one already is."""
-        return (signal, operator, (value or "").strip().lower(), _number(low), _number(high))
-
     taken = {
-        matched_by(
+        _matched_by(
             r["signal"], r["match_operator"], r["match_value"], r["min_value"], r["max_value"]
         )
         for r in own
     }
     model_categories = [c for c in categories if c["model_id"] == model_id]
 
-    def category_for(dimension: str, entity_level: str, signal: str) -> str | None:
-        reading = [
-            r["category_id"] for r in own if r["signal"] == signal and r["dimension"] == dimension
-        ]
-        fitting = sorted(
-            (c for c in model_categories if c["dimension"] == dimension),
-            key=lambda c: (-float(c["weight_pct"]), c["category_id"]),
-        )
-        levels = {c["category_id"]: c["entity_level"] for c in fitting}
-        for category in reading:
-            if levels.get(category) == entity_level:
-                return category
-        return next((c["category_id"] for c in fitting if c["entity_level"] == entity_level), None)
-
     levels: dict[str, str] = {}  # signal -> the entity level its new rules read
 
     def add(rule_id, dimension, level, signal, operator, value=None, low=None, high=None, **kw):
         if (
-            matched_by(signal, operator, value, low, high) in taken
+            _matched_by(signal, operator, value, low, high) in taken
             or levels.get(signal, level) != level
         ):
             return
-        category = category_for(dimension, level, signal)
+        category = _category_for(own, model_categories, dimension, level, signal)
         if category is None:
             return
         levels[signal] = level
@@ -489,6 +495,47 @@ def _auc(y: np.ndarray, score: np.ndarray) -> float | None:
     return float(roc_auc_score(y, score))
 
 
+def _cap_occurrences(x: np.ndarray, columns: list[str], caps: dict[str, float]) -> dict:
+    """A rule's cap, in occurrences: the current cap, or the 95th percentile of its
+    matches; the columns of `x` are capped in place."""
+    cap_occurrences = {}
+    for j, rule_id in enumerate(columns):
+        matched = x[:, j][x[:, j] > 0]
+        if rule_id in caps:
+            cap_occurrences[rule_id] = caps[rule_id]
+        elif len(matched):
+            cap_occurrences[rule_id] = max(1.0, float(np.quantile(matched, 0.95)))
+        if rule_id in cap_occurrences:
+            x[:, j] = np.minimum(x[:, j], cap_occurrences[rule_id])
+    return cap_occurrences
+
+
+def _scale_limits(
+    contributions: dict[str, np.ndarray],
+    probes: dict[str, dict],
+    weights: dict[str, float],
+    category_weights: dict[tuple[str, str], float],
+    rows: int,
+) -> list[float]:
+    """The largest scales at which the 99th percentile of each dimension's, and each
+    category's, positive points stays within its weight."""
+
+    def high(rule_ids: list[str]) -> float:
+        total = sum((contributions[r] for r in rule_ids), np.zeros(rows))
+        return float(np.quantile(total, 0.99)) if len(total) else 0.0
+
+    limits = []
+    for dimension, weight in weights.items():
+        in_dimension = [r for r in contributions if probes[r]["dimension"] == dimension]
+        if (q := high(in_dimension)) > 0:
+            limits.append(weight / q)
+        for (dim, category), category_weight in category_weights.items():
+            in_category = [r for r in in_dimension if probes[r]["category_id"] == category]
+            if dim == dimension and (q := high(in_category)) > 0:
+                limits.append(category_weight * weight / 100 / q)
+    return limits
+
+
 def fit_points(
     frame: pd.DataFrame,
     columns: list[str],
@@ -505,16 +552,7 @@ def fit_points(
 
     y = frame["is_converted"].to_numpy().astype(int)
     x = frame[columns].to_numpy(dtype=float, copy=True)
-    # A rule's cap, in occurrences: the current cap, or the 95th percentile of its matches.
-    cap_occurrences = {}
-    for j, rule_id in enumerate(columns):
-        matched = x[:, j][x[:, j] > 0]
-        if rule_id in caps:
-            cap_occurrences[rule_id] = caps[rule_id]
-        elif len(matched):
-            cap_occurrences[rule_id] = max(1.0, float(np.quantile(matched, 0.95)))
-        if rule_id in cap_occurrences:
-            x[:, j] = np.minimum(x[:, j], cap_occurrences[rule_id])
+    cap_occurrences = _cap_occurrences(x, columns, caps)
     matches = (x > 0).sum(axis=0)
     support = {
         rule_id: (int(matches[j]), int(((x[:, j] > 0) & (y == 1)).sum()))
@@ -574,21 +612,7 @@ def fit_points(
         rule_id: np.maximum(x[:, columns.index(rule_id)] * b, 0)
         for rule_id, b in coefficient.items()
     }
-    limits = []
-    for dimension, weight in weights.items():
-        in_dimension = [r for r in coefficient if probes[r]["dimension"] == dimension]
-        total = sum((contributions[r] for r in in_dimension), np.zeros(len(y)))
-        q = float(np.quantile(total, 0.99)) if len(total) else 0.0
-        if q > 0:
-            limits.append(weight / q)
-        for (dim, category), category_weight in category_weights.items():
-            if dim != dimension:
-                continue
-            in_category = [r for r in in_dimension if probes[r]["category_id"] == category]
-            part = sum((contributions[r] for r in in_category), np.zeros(len(y)))
-            q = float(np.quantile(part, 0.99)) if len(part) else 0.0
-            if q > 0:
-                limits.append(category_weight * weight / 100 / q)
+    limits = _scale_limits(contributions, probes, weights, category_weights, len(y))
     scale = min(limits) if limits else 0.0
     points, rule_caps = {}, {}
     for rule_id in columns:

@@ -21,38 +21,54 @@ PREFIX = "scorehouse_"
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
-def _problem(value: object, check: dict) -> str | None:
-    """What is wrong with `value` under `check`, or None."""
-    kind = check.get("type")
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if value is None:
-        return None if check.get("nullable") else "is empty; it needs a value"
-    if kind == "boolean" and not isinstance(value, bool):
-        return "must be true or false"
+def _type_problem(value: object, kind: str | None) -> str | None:
+    """What is wrong with the type of `value` (not None) for a var of type `kind`, or None."""
     if kind in ("integer", "number"):
-        if not number:
+        if not isinstance(value, int | float) or isinstance(value, bool):
             return "must be a number"
         if not math.isfinite(value):
             return "must be a finite number"
         if kind == "integer" and value != int(value):
             return "must be a whole number"
-    if kind == "date" and not (isinstance(value, str) and DATE.match(value)):
-        return "must be a date written YYYY-MM-DD"
-    if kind == "text" and not isinstance(value, str):
-        return "must be text"
-    if kind == "list" and not isinstance(value, list):
-        return "must be a list, e.g. [a, b]"
-    if kind == "mapping" and not isinstance(value, dict):
-        return "must be a mapping, e.g. {a: b}"
+        return None
+    wanted = {
+        "boolean": (lambda v: isinstance(v, bool), "must be true or false"),
+        "date": (
+            lambda v: isinstance(v, str) and DATE.match(v),
+            "must be a date written YYYY-MM-DD",
+        ),
+        "text": (lambda v: isinstance(v, str), "must be text"),
+        "list": (lambda v: isinstance(v, list), "must be a list, e.g. [a, b]"),
+        "mapping": (lambda v: isinstance(v, dict), "must be a mapping, e.g. {a: b}"),
+    }
+    if kind in wanted and not wanted[kind][0](value):
+        return wanted[kind][1]
+    return None
+
+
+def _range_problem(value: float, check: dict) -> str | None:
+    """What is wrong with the number `value` under the bounds of `check`, or None."""
+    if check.get("min") is not None and value < check["min"]:
+        return f"must be at least {check['min']}"
+    if check.get("max") is not None and value > check["max"]:
+        return f"must be at most {check['max']}"
+    if check.get("greater_than") is not None and value <= check["greater_than"]:
+        return f"must be greater than {check['greater_than']}"
+    return None
+
+
+def _problem(value: object, check: dict) -> str | None:
+    """What is wrong with `value` under `check`, or None."""
+    kind = check.get("type")
+    if value is None:
+        return None if check.get("nullable") else "is empty; it needs a value"
+    problem = _type_problem(value, kind)
+    if problem:
+        return problem
     if check.get("values") and value not in check["values"]:
         return "must be one of: " + ", ".join(str(v) for v in check["values"])
     if kind in ("integer", "number"):
-        if check.get("min") is not None and value < check["min"]:
-            return f"must be at least {check['min']}"
-        if check.get("max") is not None and value > check["max"]:
-            return f"must be at most {check['max']}"
-        if check.get("greater_than") is not None and value <= check["greater_than"]:
-            return f"must be greater than {check['greater_than']}"
+        return _range_problem(value, check)
     return None
 
 

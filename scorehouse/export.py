@@ -1046,6 +1046,55 @@ def new_batches(
     return batches, exportable - len(in_batches)
 
 
+def _sender(
+    fmt: str,
+    url: str | None,
+    out_dir: Path | None,
+    config: ExportConfig,
+    token: str | None,
+    sleep: Callable[[float], None],
+) -> tuple[WebhookSender | FileWriter, str]:
+    """What delivers the batches of format `fmt`, and how failure messages name it; bad
+    combinations of options refused."""
+    if fmt not in FORMATS:
+        raise ScorehouseError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if fmt == "webhook":
+        if not url:
+            raise ScorehouseError("--format webhook needs --url, the address to POST to")
+        shown = check_url(url)
+        return WebhookSender(url, config.webhook, token, sleep), f"webhook {shown}"
+    if url:
+        raise ScorehouseError(f"--url is for --format webhook; {fmt} writes files (--out-dir)")
+    if out_dir is None:
+        raise ScorehouseError(f"--format {fmt} needs --out-dir, the folder to write to")
+    return FileWriter(Path(out_dir)), str(out_dir)
+
+
+def _refuse_older_scores(con, destination: str, scored_as_of, published_db: Path) -> None:
+    """Refuse to send scores older than those the destination already has."""
+    (last_sent,) = con.execute(
+        f"select max(scored_as_of) from {BATCHES} where destination = ? and status = 'sent'",
+        [destination],
+    ).fetchone()
+    if last_sent is not None and scored_as_of < last_sent:
+        raise ScorehouseError(
+            f"{published_db} is scored as of {scored_as_of}, before the "
+            f"scores already delivered to {destination} (as of {last_sent}): nothing was "
+            "sent; publish a current build (`scorehouse run`) first"
+        )
+
+
+def _refuse_other_formats(earlier: list[BatchRow], destination: str, fmt: str) -> None:
+    """Refuse to export in `fmt` while batches of another format wait for `destination`."""
+    for batch in earlier:
+        if batch.export_format != fmt:
+            raise ScorehouseError(
+                f"{destination} has batch {batch.batch_id} of format "
+                f"{batch.export_format} not yet delivered: run the export with --format "
+                f"{batch.export_format} first (or another --destination)"
+            )
+
+
 def export(
     fmt: str,
     *,
@@ -1063,36 +1112,13 @@ def export(
     (same key, same content), then the records whose fingerprint changed (all of them
     with `full`). Stops at the first batch that still fails after its tries, leaving it
     and the batches after it pending for the next run; `result.failed` then says which."""
-    if fmt not in FORMATS:
-        raise ScorehouseError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    if fmt == "webhook":
-        if not url:
-            raise ScorehouseError("--format webhook needs --url, the address to POST to")
-        check_url(url)
-        sender: WebhookSender | FileWriter = WebhookSender(url, config.webhook, token, sleep)
-        target = f"webhook {check_url(url)}"
-    else:
-        if url:
-            raise ScorehouseError(f"--url is for --format webhook; {fmt} writes files (--out-dir)")
-        if out_dir is None:
-            raise ScorehouseError(f"--format {fmt} needs --out-dir, the folder to write to")
-        sender = FileWriter(Path(out_dir))
-        target = str(out_dir)
+    sender, target = _sender(fmt, url, out_dir, config, token, sleep)
     destination = destination or default_destination(fmt, url, out_dir)
     publication = read_publication(published_db, config.reasons_max_length)
     con = open_state(db)
     try:
         result = ExportResult(destination, publication.scored_as_of)
-        (last_sent,) = con.execute(
-            f"select max(scored_as_of) from {BATCHES} where destination = ? and status = 'sent'",
-            [destination],
-        ).fetchone()
-        if last_sent is not None and publication.scored_as_of < last_sent:
-            raise ScorehouseError(
-                f"{published_db} is scored as of {publication.scored_as_of}, before the "
-                f"scores already delivered to {destination} (as of {last_sent}): nothing was "
-                "sent; publish a current build (`scorehouse run`) first"
-            )
+        _refuse_older_scores(con, destination, publication.scored_as_of, published_db)
 
         def deliver(batch: BatchRow) -> bool:
             def on_try(outcome: Outcome) -> None:
@@ -1110,13 +1136,7 @@ def export(
             return False
 
         earlier = undelivered(con, destination)
-        for batch in earlier:
-            if batch.export_format != fmt:
-                raise ScorehouseError(
-                    f"{destination} has batch {batch.batch_id} of format "
-                    f"{batch.export_format} not yet delivered: run the export with --format "
-                    f"{batch.export_format} first (or another --destination)"
-                )
+        _refuse_other_formats(earlier, destination, fmt)
         for number, batch in enumerate(earlier):
             result.retried += 1
             if not deliver(batch):
