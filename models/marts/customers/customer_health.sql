@@ -74,7 +74,9 @@ flagged as (
         cast(metrics.usage_trend_pct as {{ type_double() }}) as usage_trend_pct,
         metrics.latest_nps,
         metrics.open_escalations,
-        coalesce(expansion.total_score >= {{ var('scorehouse_expansion_signal_min_score') }}, false) as has_expansion_signal,
+        coalesce(
+            expansion.total_score >= {{ var('scorehouse_expansion_signal_min_score') }}, false
+        ) as has_expansion_signal,
         cast(health.as_of_at as date) as scored_as_of
     from health
     inner join metrics
