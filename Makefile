@@ -70,13 +70,12 @@ $(DUCKDB1_STAMP): requirements-duckdb1.lock
 demo: setup
 	$(BIN)/scorehouse demo --scale $(SCALE)
 
-# Lint (one core: sqlfluff) beside the dbt build of dbt-test, each one's output shown
-# whole when it ends; then pytest, then the other engines.
+# Lint (one core: sqlfluff) beside the dbt build of dbt-test, then pytest, then the
+# PostgreSQL build beside the Spark build; each step's output shown whole when it ends.
 test: setup-dev
 	$(MAKE) --no-print-directory -j2 --output-sync=target lint dbt-test
 	$(MAKE) --no-print-directory pytest
-	$(MAKE) --no-print-directory test-postgres
-	$(MAKE) --no-print-directory test-spark
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-spark
 
 # The pre-commit hooks (.pre-commit-config.yaml) on every file: ruff, sqlfluff, dbt parse.
 lint: setup-dev

@@ -1016,6 +1016,12 @@ def warehouse_lock_for(
     if args.command not in WRITERS | READERS:
         return contextlib.nullcontext()
     db = Path(args.db) if "db" in vars(args) else default_db()
+    target = os.environ.get("SCOREHOUSE_TARGET", "duckdb")
+    if args.command == "build" and target != "duckdb":
+        # dbt builds another engine's warehouse: the lock is that target's, not the DuckDB
+        # file's, so that builds on two engines can run side by side (make test runs
+        # PostgreSQL's beside Spark's) while two on one engine still take turns.
+        db = PROJECT_DIR / "data" / f"target-{target}"
     if args.command in READERS and not db.exists():
         return contextlib.nullcontext()
     return warehouse_lock(db, shlex.join(["scorehouse", *argv]), wait=args.wait)
