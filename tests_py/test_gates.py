@@ -127,8 +127,6 @@ def test_scorehouse_run_stops_on_a_stale_source_in_production(tmp_path, monkeypa
     import subprocess
     import sys
 
-    # Its own copy: `scorehouse run` names the warehouse by its absolute path, which dbt
-    # takes for another profile, so the copy's next command would parse it all again.
     project = copy_project(tmp_path / "p")
     load_account(project, "2020-01-01")
     monkeypatch.setenv("SCOREHOUSE_ENV", "production")
