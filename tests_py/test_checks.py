@@ -11,14 +11,14 @@ import pytest
 
 from scorehouse.checks import run_checks
 from scorehouse.errors import ScorehouseError
-from tests_py.conftest import copy_project
+from tests_py.conftest import NO_DATA_TESTS, copy_project
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, generated_raw):
     project = copy_project(tmp_path_factory.mktemp("checks"))
     project.load(generated_raw)
-    project.dbt("build", "--exclude", "resource_type:test", "resource_type:unit_test")
+    project.dbt("build", *NO_DATA_TESTS)
     return project
 
 

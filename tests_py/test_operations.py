@@ -271,9 +271,7 @@ def test_a_failed_quality_check_leaves_the_publication_untouched(backfilled):
             "run",
             "--as-of",
             "2026-11-03",
-            "--exclude",
-            "resource_type:test",
-            "resource_type:unit_test",
+            *NO_DATA_TESTS,
             check=False,
         )
     finally:

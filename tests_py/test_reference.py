@@ -30,7 +30,7 @@ from scorehouse.reference.scoring import (
     match_rule,
     step_decay,
 )
-from tests_py.conftest import copy_project
+from tests_py.conftest import NO_DATA_TESTS, copy_project
 
 AS_OF = dt.date(2026, 11, 1)
 LOADED_AT = "2026-11-02 06:00:00"
@@ -51,7 +51,7 @@ def built(tmp_path_factory, generated_raw):
     other tests run them)."""
     project = copy_project(tmp_path_factory.mktemp("reference") / "project")
     project.load(generated_raw, loaded_at=LOADED_AT)
-    project.dbt("build", "--exclude", "resource_type:test", "resource_type:unit_test")
+    project.dbt("build", *NO_DATA_TESTS)
     return project
 
 
