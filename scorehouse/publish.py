@@ -24,14 +24,15 @@ kept, for readers still on it; older ones are removed. The rows of every file ar
 (by all columns), so the same marts give the same bytes.
 
 A publication is always one build. Every `dbt build` and `dbt run` records itself in the
-warehouse's table `scorehouse_meta.builds` (hooks in macros/utils/record_build.sql: start,
-end, success, the marts it built) and the quality gate adds its verdict
-(`record_check_verdict`). `publish` refuses, leaving the previous publication as it was,
-unless the latest build that may have touched the marts finished, succeeded, built every
-BI mart and passed the quality gate; otherwise the marts could come from two builds (a
-killed or failed build, a `--select` build, a `dbt retry`). A finished build that built
-no BI mart (`scorehouse validate`, say, also when it fails) left them as they were and is
-passed over. Two publishes into one folder take turns (a lock file, `.<name>.lock`).
+warehouse's table `scorehouse_meta.builds` (hooks in macros/utils/record_build_start.sql
+and record_build_end.sql: start, end, success, the marts it built) and the quality gate
+adds its verdict (`record_check_verdict`). `publish` refuses, leaving the previous
+publication as it was, unless the latest build that may have touched the marts
+finished, succeeded, built every BI mart and passed the quality gate; otherwise the marts
+could come from two builds (a killed or failed build, a `--select` build, a `dbt
+retry`). A finished build that built no BI mart (`scorehouse validate`, say, also when it
+fails) left them as they were and is passed over. Two publishes into one folder take
+turns (a lock file, `.<name>.lock`).
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ BI_MARTS = (
 )
 
 
-# The build records (macros/utils/record_build.sql), in the build's warehouse.
+# The build records (macros/utils/record_build_start.sql), in the build's warehouse.
 BUILDS_TABLE = "scorehouse_meta.builds"
 
 # The oldest DuckDB storage format that holds every type of the marts: DuckDB 1.0 and

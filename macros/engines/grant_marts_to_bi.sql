@@ -21,7 +21,10 @@
     {%- if execute and role -%}
         {%- set found = run_query("select 1 from pg_roles where rolname = '" ~ role ~ "'") -%}
         {%- if found.rows | length == 0 -%}
-            {{ exceptions.raise_compiler_error("var scorehouse_bi_reader_role names role '" ~ role ~ "', which does not exist in PostgreSQL: create it (create role " ~ role ~ " login password '...') or set the var to null") }}
+            {{ exceptions.raise_compiler_error(
+                "var scorehouse_bi_reader_role names role '" ~ role ~ "', which does not exist in PostgreSQL: "
+                ~ "create it (create role " ~ role ~ " login password '...') or set the var to null"
+            ) }}
         {%- endif -%}
         {%- set schemas = [] -%}
         {%- for node in graph.nodes.values() -%}

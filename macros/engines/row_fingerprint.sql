@@ -7,15 +7,6 @@
     {{ return(adapter.dispatch('row_fingerprint', 'scorehouse')(expressions)) }}
 {%- endmacro %}
 
-{% macro fingerprint_text(expressions) -%}
-    {%- set parts = [] -%}
-    {%- for expression in expressions -%}
-        {%- do parts.append("coalesce(cast(" ~ expression ~ " as " ~ var('scorehouse_text_type')[target.type] ~ "), '~')") -%}
-        {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
-    {%- endfor -%}
-    {{ dbt.concat(parts) }}
-{%- endmacro %}
-
 {% macro default__row_fingerprint(expressions) -%}
     cast(hash({{ fingerprint_text(expressions) }}) % 2147483648 as {{ dbt.type_bigint() }})
 {%- endmacro %}

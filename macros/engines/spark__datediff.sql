@@ -9,6 +9,8 @@
         (floor(unix_seconds(cast({{ second_date }} as timestamp)) / {{ seconds[datepart] }})
         - floor(unix_seconds(cast({{ first_date }} as timestamp)) / {{ seconds[datepart] }}))
     {%- else -%}
-        {{ exceptions.raise_compiler_error("datediff on spark: date part '" ~ datepart ~ "' is not implemented (expected day, hour, minute or second)") }}
+        {{ exceptions.raise_compiler_error(
+            "datediff on spark: date part '" ~ datepart ~ "' is not implemented (expected day, hour, minute or second)"
+        ) }}
     {%- endif -%}
 {%- endmacro %}

@@ -4,10 +4,16 @@
     {%- if order_by_clause -%}
         {%- set order_by = order_by_clause | trim -%}
         {%- if not order_by.lower().startswith('order by ') or ' desc' in order_by.lower() or ',' in order_by -%}
-            {{ exceptions.raise_compiler_error("listagg on spark: order_by_clause must be 'order by <one expression>' (ascending), got '" ~ order_by_clause ~ "'") }}
+            {{ exceptions.raise_compiler_error(
+                "listagg on spark: order_by_clause must be 'order by <one expression>' (ascending), got '"
+                ~ order_by_clause ~ "'"
+            ) }}
         {%- endif -%}
         {%- set sorted -%}
-            transform(array_sort(collect_list(struct({{ order_by[9:] }} as sort_key, {{ measure }} as measure))), item -> item.measure)
+            transform(
+                array_sort(collect_list(struct({{ order_by[9:] }} as sort_key, {{ measure }} as measure))),
+                item -> item.measure
+            )
         {%- endset -%}
     {%- else -%}
         {%- set sorted = 'collect_list(' ~ measure ~ ')' -%}

@@ -30,7 +30,9 @@
                 {%- endif -%}
             {%- endfor -%}
             {%- if failing -%}
-                {{ exceptions.raise_compiler_error("Contract not_null constraint violated in " ~ relation ~ ": " ~ (failing | join(', '))) }}
+                {{ exceptions.raise_compiler_error(
+                    "Contract not_null constraint violated in " ~ relation ~ ": " ~ (failing | join(', '))
+                ) }}
             {%- endif -%}
         {%- endif -%}
     {%- endif -%}

@@ -13,7 +13,10 @@
     {%- set from_var = none if from_var is none or from_var | string == '' else from_var | string -%}
     {%- set from_env = env_var('SCOREHOUSE_AS_OF_DATE', '') if execute else '' -%}
     {%- if from_var is not none and from_env != '' and from_var != from_env -%}
-        {{ exceptions.raise_compiler_error("the scoring date is given twice: var scorehouse_as_of_date '" ~ from_var ~ "' and environment variable SCOREHOUSE_AS_OF_DATE '" ~ from_env ~ "'; give it once") }}
+        {{ exceptions.raise_compiler_error(
+            "the scoring date is given twice: var scorehouse_as_of_date '" ~ from_var
+            ~ "' and environment variable SCOREHOUSE_AS_OF_DATE '" ~ from_env ~ "'; give it once"
+        ) }}
     {%- endif -%}
     {%- set source = 'var scorehouse_as_of_date' if from_var is not none else 'SCOREHOUSE_AS_OF_DATE' -%}
     {%- set text = from_var if from_var is not none else from_env -%}

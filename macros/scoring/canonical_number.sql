@@ -4,9 +4,5 @@
     not agree between engines (DuckDB `30.0`, PostgreSQL `30`), a fixed-scale decimal
     does. scorehouse/calibrate.py writes numbers the same way (`format(x, '.6f')`). -#}
 {% macro canonical_number(expression) -%}
-    {{ return(adapter.dispatch('canonical_number', 'scorehouse')(expression)) }}
-{%- endmacro %}
-
-{% macro default__canonical_number(expression) -%}
     cast(cast({{ expression }} as decimal(38, 6)) as {{ var('scorehouse_text_type')[target.type] }})
 {%- endmacro %}

@@ -5,7 +5,8 @@
     {%- set parts = ["'" ~ section ~ "'"] -%}
     {%- for column in columns -%}
         {%- do parts.append("'|'") -%}
-        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ var('scorehouse_text_type')[target.type] ~ "), '')") -%}
+        {%- set text_type = var('scorehouse_text_type')[target.type] -%}
+        {%- do parts.append("coalesce(cast(" ~ column ~ " as " ~ text_type ~ "), '')") -%}
     {%- endfor -%}
     {{ dbt.concat(parts) }}
 {%- endmacro %}

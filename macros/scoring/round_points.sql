@@ -14,8 +14,11 @@
 
 {% macro postgres__round_points(expression) -%}
     {%- set scale = 10 ** (var('scorehouse_score_decimals') | int) -%}
-    (cast(round(cast(cast(cast({{ expression }} as double precision) * {{ scale }} as text) as numeric)) as double precision)
-    / {{ scale }} + 0.0)
+    (
+        cast(round(cast(cast(cast({{ expression }} as double precision) * {{ scale }} as text) as numeric))
+            as double precision)
+        / {{ scale }} + 0.0
+    )
 {%- endmacro %}
 
 {% macro spark__round_points(expression) -%}

@@ -56,7 +56,9 @@ unknown_signals as (
         known_signals.signal as known_signal,
         row_number() over (
             partition by rule_keys.row_key
-            order by {{ scorehouse.edit_distance("coalesce(rule_keys.signal, '')", 'known_signals.signal') }}, known_signals.signal
+            order by
+                {{ scorehouse.edit_distance("coalesce(rule_keys.signal, '')", 'known_signals.signal') }},
+                known_signals.signal
         ) as closeness
     from rule_keys
     cross join known_signals
@@ -69,7 +71,9 @@ ordered_bands as (
         case when rule_set = 'current' then 'grade_bands' else 'grade_bands_candidates' end as band_seed,
         case when rule_set = 'current' then '' else 'rule_set=' || rule_set || ', ' end
         || 'model_id=' || model_id || ', dimension=' || dimension || ', grade=' || grade as row_key,
-        lead(grade) over (partition by rule_set, model_id, dimension order by coalesce(min_score, -1e300)) as next_grade,
+        lead(grade) over (
+            partition by rule_set, model_id, dimension order by coalesce(min_score, -1e300)
+        ) as next_grade,
         lead(min_score) over (
             partition by rule_set, model_id, dimension order by coalesce(min_score, -1e300)
         ) as next_min_score,
@@ -177,8 +181,9 @@ problems as (
 
     union all
     select 'scoring_rules', row_key,
-        'signal ''' || coalesce(signal, '') || ''' is not in the signal catalogue (seed signals, and the custom fields, '
-        || 'activity types and activity properties of the data); did you mean ''' || known_signal || '''?'
+        'signal ''' || coalesce(signal, '') || ''' is not in the signal catalogue (seed signals, '
+        || 'and the custom fields, activity types and activity properties of the data); '
+        || 'did you mean ''' || known_signal || '''?'
     from unknown_signals
     where closeness = 1
 

@@ -41,7 +41,8 @@
             {%- do key_parts.append("'" ~ key ~ "=' || coalesce(cast(" ~ key ~ " as " ~ str ~ "), '')") -%}
         {%- endfor -%}
         {%- set row_key = key_parts | join(" || ', ' || ") if key_parts else "''" -%}
-        {%- set rows = '(select * from ' ~ ref(name) ~ ' where ' ~ settings.get('row_filter', '1 = 1') ~ ') as seed_rows' -%}
+        {%- set row_filter = settings.get('row_filter', '1 = 1') -%}
+        {%- set rows = '(select * from ' ~ ref(name) ~ ' where ' ~ row_filter ~ ') as seed_rows' -%}
         {%- set column_checks = [] -%}
         {%- for column_name, check in columns | dictsort -%}
             {%- set c = column_name -%}
@@ -71,7 +72,8 @@
                 {%- do column_checks.append((
                     c ~ " is not null and " ~ c ~ " not in (select " ~ target_column ~ " from " ~ ref(target_seed)
                     ~ " where " ~ target_column ~ " is not null)",
-                    "'" ~ c ~ " ''' || " ~ shown ~ " || ''' is not a " ~ target_column ~ " of seed " ~ target_seed ~ "'",
+                    "'" ~ c ~ " ''' || " ~ shown ~ " || ''' is not a " ~ target_column
+                    ~ " of seed " ~ target_seed ~ "'",
                 )) -%}
             {%- endif -%}
             {%- for bound, operator, words in [
@@ -96,9 +98,10 @@
                 {%- do unique_key.append("'" ~ key ~ "=' || coalesce(cast(" ~ key ~ " as " ~ str ~ "), '')") -%}
             {%- endfor -%}
             {%- do selects.append(
-                "select '" ~ name ~ "', " ~ unique_key | join(" || ', ' || ") ~ ", 'duplicate rows: ' || cast(count(*) as "
-                ~ str ~ ") || ' rows share " ~ unique | join(', ') ~ "' from " ~ rows ~ " group by "
-                ~ unique | join(', ') ~ " having count(*) > 1"
+                "select '" ~ name ~ "', " ~ unique_key | join(" || ', ' || ")
+                ~ ", 'duplicate rows: ' || cast(count(*) as " ~ str ~ ") || ' rows share "
+                ~ unique | join(', ') ~ "' from " ~ rows ~ " group by " ~ unique | join(', ')
+                ~ " having count(*) > 1"
             ) -%}
         {%- endif -%}
         {%- if settings.get('min_rows') -%}

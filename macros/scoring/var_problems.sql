@@ -23,7 +23,8 @@
             {%- set problem.text = 'must be a finite number' -%}
         {%- elif kind == 'integer' and value != value | int -%}
             {%- set problem.text = 'must be a whole number' -%}
-        {%- elif kind == 'date' and not (value is string and modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value)) -%}
+        {%- elif kind == 'date'
+            and not (value is string and modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value)) -%}
             {%- set problem.text = 'must be a date written YYYY-MM-DD' -%}
         {%- elif kind == 'text' and value is not string -%}
             {%- set problem.text = 'must be text' -%}

@@ -4,5 +4,8 @@
     for its range (not the day of the month). Character classes only, so the same
     literal means the same in PostgreSQL and Spark. -#}
 {% macro iso_datetime_pattern() -%}
-    ^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?)?$
+    {%- set day = '[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])' -%}
+    {%- set time = '([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?' -%}
+    {%- set offset = '(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)' -%}
+    ^{{ day }}([T ]{{ time }}{{ offset }}?)?$
 {%- endmacro %}

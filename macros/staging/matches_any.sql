@@ -6,7 +6,8 @@
     {%- else -%}
         (
         {%- for pattern in patterns %}
-            lower({{ expression }}) like '%{{ pattern | lower | replace("'", "''") }}%'{% if not loop.last %} or{% endif %}
+            {%- set escaped = pattern | lower | replace("'", "''") %}
+            lower({{ expression }}) like '%{{ escaped }}%'{% if not loop.last %} or{% endif %}
         {%- endfor %}
         )
     {%- endif -%}

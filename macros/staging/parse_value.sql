@@ -19,6 +19,9 @@
             when lower({{ text }}) in ('false', 'f', '0', 'no', 'n') then false
         end
     {%- else -%}
-        {{ exceptions.raise_compiler_error("parse_value: unknown data_type '" ~ data_type ~ "' for column " ~ column ~ "; expected integer, numeric, date or boolean") }}
+        {{ exceptions.raise_compiler_error(
+            "parse_value: unknown data_type '" ~ data_type ~ "' for column " ~ column
+            ~ "; expected integer, numeric, date or boolean"
+        ) }}
     {%- endif -%}
 {%- endmacro %}

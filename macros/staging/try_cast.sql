@@ -48,13 +48,23 @@
         case when {{ expression }} ~ '{{ scorehouse.iso_datetime_pattern() }}' then
             case
                 when cast(substr({{ expression }}, 9, 2) as integer) <= extract(day from
-                    make_date(cast(substr({{ expression }}, 1, 4) as integer), cast(substr({{ expression }}, 6, 2) as integer), 1)
+                    make_date(
+                        cast(substr({{ expression }}, 1, 4) as integer),
+                        cast(substr({{ expression }}, 6, 2) as integer),
+                        1
+                    )
                     + interval '1 month - 1 day')
-                    then cast({{ expression if type_name != 'date' else 'substr(' ~ expression ~ ', 1, 10)' }} as {{ data_type }})
+                    then cast(
+                        {{ expression if type_name != 'date' else 'substr(' ~ expression ~ ', 1, 10)' }}
+                        as {{ data_type }}
+                    )
             end
         end
     {%- else -%}
-        {{ exceptions.raise_compiler_error("try_cast on postgres: unsupported data_type '" ~ data_type ~ "' (expected an integer, real, double precision, numeric, date or timestamp type)") }}
+        {{ exceptions.raise_compiler_error(
+            "try_cast on postgres: unsupported data_type '" ~ data_type
+            ~ "' (expected an integer, real, double precision, numeric, date or timestamp type)"
+        ) }}
     {%- endif -%}
 {%- endmacro %}
 
