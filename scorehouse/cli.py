@@ -506,7 +506,6 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         f"rescore {current}; dbt's output: {_shown(log.path)}",
         flush=True,
     )
-    history_only = {"scorehouse_backtest_count": 0, "scorehouse_candidate_rule_set": None}
     # The first date builds everything the date-dependent models need (`@`: the models
     # downstream of int_scoring_runs and all their parents); later dates rebuild only
     # what depends on the scoring date.
@@ -520,7 +519,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         code = run_dbt(
             ["build", "--select", selection, "--indirect-selection", "cautious"],
             as_of=as_of,
-            vars=history_only,
+            history_only=True,
             project_dir=args.project_dir,
             db=args.db,
             log=log,

@@ -38,8 +38,10 @@ from scorehouse.config_vars import var_problems
 from scorehouse.contract import PROJECT_DIR
 from scorehouse.errors import ScorehouseError
 
-# The environment variable that carries the scoring date to dbt (macros/scoring/as_of_date.sql).
+# The environment variable that carries the scoring date to dbt (macros/scoring/as_of_date_text.sql).
 AS_OF_ENV = "SCOREHOUSE_AS_OF_DATE"
+# Set by a backfill: score the history only, without backtests or what-ifs (macro scoring_runs).
+HISTORY_ONLY_ENV = "SCOREHOUSE_HISTORY_ONLY"
 
 # Terminal escape sequences (colours), removed from everything written to a log or pipe.
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -146,6 +148,7 @@ def dbt_command(
     vars: dict | None = None,
     project_dir: str | Path = PROJECT_DIR,
     db: str | Path | None = None,
+    history_only: bool = False,
 ) -> tuple[list[str], dict[str, str]]:
     """The dbt command line and environment for `dbt <args>` (see run_dbt)."""
     args, all_vars = split_vars(args)
@@ -162,6 +165,10 @@ def dbt_command(
     date = all_vars.pop("scorehouse_as_of_date", None)
     if date is not None and str(date) != "":
         env[AS_OF_ENV] = str(date)
+    # Likewise the backfill's switch (macro scoring_runs); never inherited.
+    env.pop(HISTORY_ONLY_ENV, None)
+    if history_only:
+        env[HISTORY_ONLY_ENV] = "1"
     command = [dbt_executable(), *args]
     if all_vars:
         command += ["--vars", json.dumps(all_vars, sort_keys=True)]
@@ -187,6 +194,7 @@ def run_dbt(
     project_dir: str | Path = PROJECT_DIR,
     db: str | Path | None = None,
     log: DbtLog | None = None,
+    history_only: bool = False,
 ) -> int:
     """Run `dbt <args>` in the project folder; returns dbt's exit code.
 
@@ -194,11 +202,14 @@ def run_dbt(
     in `args` is merged with `vars` and `as_of` (which take precedence) into one, and the
     vars are checked first (scorehouse.config_vars): a bad one is refused in one line. The
     scoring date (`as_of`, or `scorehouse_as_of_date` in the vars) is passed as
-    SCOREHOUSE_AS_OF_DATE.
+    SCOREHOUSE_AS_OF_DATE. `history_only` scores the current runs only, no backtest and
+    no what-if (SCOREHOUSE_HISTORY_ONLY, read by macro scoring_runs).
 
     With `log`, dbt's output goes to `log.path` (appended) instead of the terminal, and
     `log.last` says what the command did (module docstring)."""
-    command, env = dbt_command(args, as_of=as_of, vars=vars, project_dir=project_dir, db=db)
+    command, env = dbt_command(
+        args, as_of=as_of, vars=vars, project_dir=project_dir, db=db, history_only=history_only
+    )
     if log is None:
         if "DBT_USE_COLORS" not in os.environ and not wants_colour():
             env["DBT_USE_COLORS"] = "false"

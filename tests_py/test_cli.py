@@ -75,6 +75,18 @@ def test_the_date_goes_by_environment_and_user_vars_stay_one_vars(monkeypatch):
     assert command[1:4] == ["build", "-s", "x"]
 
 
+def test_the_backfills_switch_goes_by_environment_and_is_never_inherited(monkeypatch):
+    """A backfill turns backtests and what-ifs off with SCOREHOUSE_HISTORY_ONLY, not
+    --vars (which would cost two full parses); a build never inherits it from the shell."""
+    from scorehouse.dbt import dbt_command
+
+    monkeypatch.setenv("SCOREHOUSE_HISTORY_ONLY", "1")
+    command, env = _dbt_command(monkeypatch, ["build", "--as-of", "2026-11-01"])
+    assert "SCOREHOUSE_HISTORY_ONLY" not in env and "--vars" not in command
+    command, env = dbt_command(["build"], as_of="2026-11-01", history_only=True)
+    assert env["SCOREHOUSE_HISTORY_ONLY"] == "1" and "--vars" not in command
+
+
 def test_as_of_date_given_only_in_vars_is_kept(monkeypatch):
     command, env = _dbt_command(
         monkeypatch, ["build", "--vars={scorehouse_as_of_date: '2026-10-01'}"]

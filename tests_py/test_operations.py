@@ -92,15 +92,14 @@ def test_backfill_prints_a_line_per_date_with_its_eta_then_the_stages(backfilled
 
 
 def test_a_new_scoring_date_costs_dbt_no_parsing(backfilled):
-    """The date reaches dbt by environment, not --vars: after the first full parse (no
-    saved manifest), the 3 dates reuse it; only the rescoring build, whose vars differ
-    (the dates run with backtests off), parses again. Before, every date did."""
+    """The date, and the backfill's switch that turns backtests and what-ifs off, reach
+    dbt by environment, not --vars: after the first full parse (no saved manifest), the 3
+    dates and the rescoring build reuse it. Before, every date parsed again, and then
+    the rescoring build, whose vars differed from the dates'."""
     text = log_of(backfilled.backfill).read_text()
     reparses = re.findall(r"Unable to do partial parsing because (.*)", text)
-    assert reparses == [
-        "saved manifest not found. Starting full parse.",
-        "config vars, config profile, or config target have changed",
-    ]
+    assert reparses == ["saved manifest not found. Starting full parse."]
+    assert text.count("SCOREHOUSE_AS_OF_DATE=") == 4
 
 
 def history(project):

@@ -5,11 +5,17 @@
     same past dates; and, when a model's configuration changed since the previous date
     in the score history (macro restated_run_date), the current rules as of that date
     (`restated`). int_scoring_runs turns them into a table; models that compute every
-    run in one pass (int_rule_matches_decayed) loop over them. -#}
+    run in one pass (int_rule_matches_decayed) loop over them.
+
+    With environment variable SCOREHOUSE_HISTORY_ONLY=1 (what `scorehouse backfill` sets
+    for each past date) only the current and restated runs: no backtest, no what-if. It is
+    read only while executing, as the scoring date is (macro as_of_date_text), so that a
+    backfill costs no parsing; vars would make dbt reparse the whole project. -#}
 {% macro scoring_runs() -%}
     {%- set horizon = var('scorehouse_backtest_horizon_days') | int -%}
     {%- set spacing = var('scorehouse_backtest_spacing_days') | int -%}
-    {%- set count = var('scorehouse_backtest_count') | int -%}
+    {%- set history_only = execute and env_var('SCOREHOUSE_HISTORY_ONLY', '') == '1' -%}
+    {%- set count = 0 if history_only else var('scorehouse_backtest_count') | int -%}
     {%- set candidate = var('scorehouse_candidate_rule_set') -%}
     {%- set runs = [{'run_id': 'current', 'run_type': 'current', 'rule_set': 'current', 'days_back': 0}] -%}
     {%- for k in range(count) -%}
