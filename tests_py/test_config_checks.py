@@ -99,7 +99,8 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def checker(tmp_path_factory):
-    """A warehouse with the seeds and the checked rules, and the compiled check query."""
+    """A warehouse with the seeds and the checked rules, and the query of the problems view
+    (int_scoring_config_problems, which reads the seeds as they stand)."""
     project = copy_project(tmp_path_factory.mktemp("config_checks"))
     project.load(
         write_raw(project.path / "raw", {"accounts": [account("A", "A", "a.com", "x", "1")]})
@@ -112,27 +113,9 @@ def checker(tmp_path_factory):
         "cautious",
         as_of=AS_OF,
     )
-    hints = "\n".join(
-        f"-- depends_on: {{{{ ref('{name}') }}}}"
-        for name in [*seed_specs(), "stg_crm__record_fields", "int_activity_signals"]
-    )
-    result = subprocess.run(
-        [
-            DBT,
-            "--quiet",
-            "compile",
-            "--inline",
-            hints + "\n{{ scorehouse.scoring_config_problems() }}",
-        ]
-        + ["--vars", json.dumps({"scorehouse_as_of_date": AS_OF})],
-        cwd=project.path,
-        env={"DBT_PROFILES_DIR": str(project.path), "SCOREHOUSE_DB": str(project.db), "PATH": ""},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    query = "select seed_name, row_key, problem from intermediate.int_scoring_config_problems"
     con = duckdb.connect(str(project.db))
-    yield con, result.stdout, project.path
+    yield con, query, project.path
     con.close()
 
 

@@ -3,30 +3,22 @@
     `scorehouse_candidate_rule_set` names one, the candidate rule set. A candidate set starts from
     the current rules of the models it mentions; each of its rows replaces the current
     rule with the same id or adds a rule. A bad configuration stops the build here,
-    before any score is computed, with one line per problem naming the seed row. -#}
--- depends_on: {{ ref('scoring_models') }}
--- depends_on: {{ ref('scoring_dimensions') }}
--- depends_on: {{ ref('grade_bands') }}
--- depends_on: {{ ref('grade_bands_candidates') }}
--- depends_on: {{ ref('rule_set_versions') }}
--- depends_on: {{ ref('decay_step_windows') }}
--- depends_on: {{ ref('qualification_thresholds') }}
--- depends_on: {{ ref('signals') }}
--- depends_on: {{ ref('service_levels') }}
--- depends_on: {{ ref('industry_map') }}
--- depends_on: {{ ref('job_title_map') }}
--- depends_on: {{ ref('email_domains') }}
--- depends_on: {{ ref('stg_crm__record_fields') }}
--- depends_on: {{ ref('int_activity_signals') }}
+    before any score is computed, with one line per problem naming the seed row (the
+    rows of int_scoring_config_problems). -#}
+-- depends_on: {{ ref('int_scoring_config_problems') }}
 {#- Checked when the model runs (build, run, retry), not when it is only compiled (docs, lint). -#}
 {%- if execute and flags.WHICH in ['run', 'build', 'retry'] -%}
-    {%- set problems = run_query(scorehouse.scoring_config_problems()) -%}
+    {%- set problems = run_query(
+        'select seed_name, row_key, problem from ' ~ ref('int_scoring_config_problems')
+    ) -%}
     {%- if problems.rows | length > 0 -%}
         {%- set lines = [] -%}
         {%- for row in problems.rows -%}
             {%- do lines.append("  - " ~ row[0] ~ " (" ~ row[1] ~ "): " ~ row[2]) -%}
         {%- endfor -%}
-        {{ exceptions.raise_compiler_error("Invalid scoring configuration, " ~ (lines | length) ~ " problem(s):\n" ~ (lines | sort | join("\n"))) }}
+        {{ exceptions.raise_compiler_error(
+            "Invalid scoring configuration, " ~ (lines | length) ~ " problem(s):\n" ~ (lines | sort | join("\n"))
+        ) }}
     {%- endif -%}
 {%- endif %}
 {%- set candidate = var('scorehouse_candidate_rule_set') %}
