@@ -49,19 +49,19 @@ metrics as (
         customers.is_customer,
         billing.arr,
         billing.on_time_payment_pct,
-        billing.avg_days_late as avg_days_late_365d,
-        coalesce(expansions.expansions_won, 0) as expansion_won_365d,
+        billing.avg_days_late,
+        coalesce(expansions.expansions_won, 0) as expansions_won,
         case
             when billing.arr > 0 then 100.0 * coalesce(expansions.expansion_amount, 0) / billing.arr
         end as expansion_rate_pct,
         usage.usage_trend_pct,
-        coalesce(usage.active_users, 0) as active_users_30d,
-        coalesce(usage.feature_breadth, 0) as feature_breadth_90d,
+        coalesce(usage.active_users, 0) as active_users,
+        coalesce(usage.feature_breadth, 0) as feature_breadth,
         coalesce(usage.days_since_last_login, {{ recent + baseline }}) as days_since_last_login,
         nps.latest_nps,
-        coalesce(support.tickets_in_window, 0) as tickets_90d,
+        coalesce(support.tickets_in_window, 0) as tickets_in_window,
         coalesce(support.open_escalations, 0) as open_escalations,
-        support.avg_resolution_hours as avg_resolution_hours_180d
+        support.avg_resolution_hours
     from customers
     left join billing
         on customers.run_id = billing.run_id and customers.account_id = billing.account_id
