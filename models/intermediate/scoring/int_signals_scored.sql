@@ -86,10 +86,10 @@ account_activity as (
 ),
 
 {%- set metrics = [
-    'arr', 'on_time_payment_pct', 'avg_days_late_365d', 'expansion_won_365d', 'expansion_rate_pct',
-    'usage_trend_pct', 'active_users_30d',
-    'feature_breadth_90d', 'days_since_last_login', 'latest_nps', 'tickets_90d',
-    'open_escalations', 'avg_resolution_hours_180d',
+    'arr', 'on_time_payment_pct', 'avg_days_late', 'expansions_won', 'expansion_rate_pct',
+    'usage_trend_pct', 'active_users',
+    'feature_breadth', 'days_since_last_login', 'latest_nps', 'tickets_in_window',
+    'open_escalations', 'avg_resolution_hours',
 ] %}
 
 metric_signals as (
