@@ -26,7 +26,7 @@ DASHBOARD_PORT ?= 8501
 DOCS_PORT ?= 8080
 
 .PHONY: help setup setup-dev demo test lint lint-sql lint-py dbt-test pytest reference test-postgres test-spark lock clean
-.PHONY: dashboard docs docs-serve screenshots
+.PHONY: dashboard docs docs-serve screenshots superset
 
 help:
 	@echo "make demo   set up, generate demo data, load it, dbt build, print a summary"
@@ -38,6 +38,7 @@ help:
 	@echo "make dashboard   the Streamlit dashboard on http://127.0.0.1:$(DASHBOARD_PORT) (after make demo)"
 	@echo "make docs   dbt docs generate (target/index.html); make docs-serve serves it on port $(DOCS_PORT)"
 	@echo "make screenshots   one screenshot per dashboard view of the demo, in docs/screenshots/"
+	@echo "make superset   Apache Superset on the demo's publication (docs/superset.md)"
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version'
@@ -67,13 +68,25 @@ $(DUCKDB1_STAMP): requirements-duckdb1.lock
 	$(DUCKDB1_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-duckdb1.lock
 	touch $@
 
+# Apache Superset reads the publication (docs/superset.md): pytest runs it from a venv of
+# its own (requirements-superset.lock, tests_py/test_superset.py); `make superset` too.
+SUPERSET_VENV := $(VENV)-superset
+SUPERSET_STAMP := $(SUPERSET_VENV)/.installed-$(shell cksum < requirements-superset.lock | cut -d' ' -f1)
+export SCOREHOUSE_SUPERSET_BIN := $(CURDIR)/$(SUPERSET_VENV)/bin
+$(SUPERSET_STAMP): requirements-superset.lock
+	rm -rf $(SUPERSET_VENV)
+	$(PYTHON) -m venv $(SUPERSET_VENV)
+	$(SUPERSET_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-superset.lock
+	touch $@
+
 demo: setup
 	$(BIN)/scorehouse demo --scale $(SCALE)
 
-# Lint (one core: sqlfluff) beside the dbt build of dbt-test, then pytest, then the
-# PostgreSQL build beside the Spark build; each step's output shown whole when it ends.
+# Lint (one core: sqlfluff) beside the dbt build of dbt-test and the installs of the BI
+# readers' venvs (mostly download), then pytest, then the PostgreSQL build beside the Spark
+# build; each step's output shown whole when it ends.
 test: setup-dev
-	$(MAKE) --no-print-directory -j2 --output-sync=target lint dbt-test
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint dbt-test $(DUCKDB1_STAMP) $(SUPERSET_STAMP)
 	$(MAKE) --no-print-directory pytest
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-spark
 
@@ -105,7 +118,7 @@ dbt-test: setup-dev
 # Two workers (pytest-xdist), one test file each at a time: a file's tests share its
 # module fixtures (a built warehouse), so a file never runs on two workers at once.
 PYTEST_WORKERS ?= 2
-pytest: setup-dev $(DUCKDB1_STAMP)
+pytest: setup-dev $(DUCKDB1_STAMP) $(SUPERSET_STAMP)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25
 
 # Also part of `make test` (pytest runs tests_py/test_reference.py).
@@ -143,6 +156,11 @@ dashboard: setup-dev
 	@echo "Scorehouse dashboard on http://127.0.0.1:$(DASHBOARD_PORT) (Ctrl-C stops it)"
 	$(BIN)/streamlit run dashboard/app.py --server.headless=true --server.address=127.0.0.1 \
 		--server.port=$(DASHBOARD_PORT) --browser.gatherUsageStats=false --client.toolbarMode=viewer
+
+# Superset on the demo's publication, on http://127.0.0.1:8088 (docs/superset.md); needs
+# SCOREHOUSE_SUPERSET_PASSWORD, the admin's password.
+superset: $(SUPERSET_STAMP)
+	bi/superset/run.sh
 
 # The docs site of the demo build (data/scorehouse.duckdb, or SCOREHOUSE_DB): target/index.html
 # to serve, and target/static_index.html, one file that opens without a server.

@@ -154,6 +154,7 @@ def generated_raw(tmp_path_factory) -> Path:
 SLOWEST_FIRST = (
     "test_operations",
     "test_calibrate",
+    "test_superset",
     "test_gates",
     "test_config_checks",
     "test_scoring_config",
