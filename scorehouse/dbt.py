@@ -38,7 +38,7 @@ from scorehouse.config_vars import var_problems
 from scorehouse.contract import PROJECT_DIR
 from scorehouse.errors import ScorehouseError
 
-# The environment variable that carries the scoring date to dbt (macros/scoring/as_of_date_text.sql).
+# The environment variable that carries the scoring date to dbt (macro as_of_date_text).
 AS_OF_ENV = "SCOREHOUSE_AS_OF_DATE"
 # Set by a backfill: score the history only, without backtests or what-ifs (macro scoring_runs).
 HISTORY_ONLY_ENV = "SCOREHOUSE_HISTORY_ONLY"

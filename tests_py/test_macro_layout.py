@@ -137,12 +137,12 @@ def test_each_folder_documents_exactly_its_macros_and_their_arguments(folder):
     for name, entry in docs.items():
         assert (entry.get("description") or "").strip(), f"{name} has no description"
         listed = [argument["name"] for argument in entry.get("arguments") or []]
-        assert listed == signatures[name], f"{name}: documented arguments {listed}, the signature's {signatures[name]}"
+        assert listed == signatures[name], (
+            f"{name}: documented arguments {listed}, the signature's {signatures[name]}"
+        )
 
 
-@pytest.mark.parametrize(
-    "path", sorted(GENERIC_TESTS.glob("*.sql")), ids=lambda path: path.stem
-)
+@pytest.mark.parametrize("path", sorted(GENERIC_TESTS.glob("*.sql")), ids=lambda path: path.stem)
 def test_a_generic_test_file_defines_one_test_named_after_it(path):
     assert [(kind, name) for kind, name, _ in definitions(path)] == [("test", path.stem)]
 
