@@ -10,6 +10,7 @@ command to run, except in CI (env `CI` set), where that is a failure.
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -63,3 +64,32 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+def pinned(lock: Path, package: str) -> str:
+    """The version of `package` that a pip lock file (`name==version` lines) pins."""
+    [pin] = [line for line in lock.read_text().splitlines() if line.startswith(f"{package}==")]
+    return pin.split("==", 1)[1].strip()
+
+
+def check_venv(python: str, lock: Path, packages: list[str]) -> None:
+    """Fail unless the venv of `python` holds the versions of `packages` that `lock` pins
+    (a BI reader's own venv, installed by the Makefile from its lock)."""
+    found = subprocess.run(
+        [
+            python,
+            "-c",
+            "import importlib.metadata as m, sys; "
+            "print(' '.join(m.version(name) for name in sys.argv[1:]))",
+            *packages,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert found.returncode == 0, f"{python} lacks {', '.join(packages)}: {found.stderr}"
+    wanted = " ".join(pinned(lock, package) for package in packages)
+    assert found.stdout.strip() == wanted, (
+        f"{python} has {', '.join(packages)} {found.stdout.strip()}, {lock.name} pins {wanted}: "
+        "reinstall the venv from the lock"
+    )

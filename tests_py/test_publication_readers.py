@@ -26,15 +26,9 @@ import pytest
 from scorehouse.contract import PROJECT_DIR
 from scorehouse.publish import BI_MARTS, PARQUET_LINK, PARQUET_VERSIONS
 from scorehouse.readers_check import check_publication
-from tests_py.bi_warehouse import published_test_marts, query, skip_or_fail
+from tests_py.bi_warehouse import check_venv, pinned, published_test_marts, query, skip_or_fail
 
 LOCK = PROJECT_DIR / "requirements-duckdb1.lock"
-
-
-def pinned_version() -> str:
-    """The DuckDB 1.x that requirements-duckdb1.lock pins."""
-    [pin] = [line for line in LOCK.read_text().splitlines() if line.startswith("duckdb==")]
-    return pin.removeprefix("duckdb==").strip()
 
 
 @pytest.fixture(scope="module")
@@ -48,17 +42,7 @@ def duckdb1() -> str:
             "install -r requirements-duckdb1.lock, then set it to "
             "/tmp/scorehouse-duckdb1/bin/python"
         )
-    found = subprocess.run(
-        [python, "-c", "import duckdb; print(duckdb.__version__)"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert found.returncode == 0, f"{python} cannot import duckdb: {found.stderr}"
-    assert found.stdout.strip() == pinned_version(), (
-        f"{python} has DuckDB {found.stdout.strip()}, requirements-duckdb1.lock pins "
-        f"{pinned_version()}: reinstall the venv from the lock"
-    )
+    check_venv(python, LOCK, ["duckdb"])
     return python
 
 
@@ -90,7 +74,7 @@ def copy_publication(publication: Path, folder: Path) -> Path:
 def test_duckdb_1_reads_every_published_mart(duckdb1, publication):
     result = readers_check(duckdb1, publication)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith(f"duckdb {pinned_version()} reads {publication}:")
+    assert result.stdout.startswith(f"duckdb {pinned(LOCK, 'duckdb')} reads {publication}:")
     recorded = dict(query(publication, "select mart, row_count from _publication_marts"))
     assert set(recorded) == set(BI_MARTS) and recorded["lead_scores"] > 0
     for mart, rows in recorded.items():
@@ -113,7 +97,7 @@ def test_duckdb_1_cannot_open_duckdb_2s_own_format(duckdb1, publication, tmp_pat
     con.close()
     result = readers_check(duckdb1, newer)
     assert result.returncode == 2, result.stdout + result.stderr
-    assert result.stderr.startswith(f"duckdb {pinned_version()} cannot read {newer}: ")
+    assert result.stderr.startswith(f"duckdb {pinned(LOCK, 'duckdb')} cannot read {newer}: ")
     assert "version number" in result.stderr
 
 

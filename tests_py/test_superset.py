@@ -33,7 +33,7 @@ import duckdb
 import pytest
 
 from scorehouse.contract import PROJECT_DIR
-from tests_py.bi_warehouse import published_test_marts, query, skip_or_fail
+from tests_py.bi_warehouse import check_venv, published_test_marts, query, skip_or_fail
 
 SUPERSET_DIR = PROJECT_DIR / "bi" / "superset"
 LOCK = PROJECT_DIR / "requirements-superset.lock"
@@ -62,11 +62,6 @@ def _load_register():
 register = _load_register()
 
 
-def pinned(package: str) -> str:
-    [pin] = [line for line in LOCK.read_text().splitlines() if line.startswith(f"{package}==")]
-    return pin.split("==", 1)[1].strip()
-
-
 @pytest.fixture(scope="module")
 def superset_bin() -> Path:
     """The bin folder of the venv installed from requirements-superset.lock."""
@@ -77,23 +72,7 @@ def superset_bin() -> Path:
             "python3 -m venv .venv-superset && .venv-superset/bin/pip install -r "
             "requirements-superset.lock, then set it to $PWD/.venv-superset/bin"
         )
-    found = subprocess.run(
-        [
-            f"{folder}/python",
-            "-c",
-            "import importlib.metadata as m; "
-            "print(m.version('apache_superset'), m.version('duckdb'))",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert found.returncode == 0, f"{folder}/python has no Superset: {found.stderr}"
-    wanted = f"{pinned('apache_superset')} {pinned('duckdb')}"
-    assert found.stdout.strip() == wanted, (
-        f"{folder} has Superset and DuckDB {found.stdout.strip()}, requirements-superset.lock "
-        f"pins {wanted}: reinstall the venv from the lock"
-    )
+    check_venv(f"{folder}/python", LOCK, ["apache_superset", "duckdb"])
     return Path(folder)
 
 
