@@ -1,6 +1,6 @@
 {#- The grade bands of every rule set a build scores with: `grade_bands` for the current
     rules (rule_set `current`) and, for the what-if candidate (var `scorehouse_candidate_rule_set`),
-    its own bands from `grade_bands_candidates` where it has some for a model and
+    its own bands from seed grade_bands_candidates where it has some for a model and
     dimension, else the current ones. Checked with the rest of the configuration by
     int_scoring_rules_checked. -#}
 -- depends_on: {{ ref('int_scoring_rules_checked') }}

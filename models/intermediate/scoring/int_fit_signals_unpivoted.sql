@@ -11,7 +11,7 @@
       their number as `event_count` (and as the signal's number), and each property the
       attribute `activity.<type>.<property>` (its number the value's).
     An attribute has no event date, so it is never decayed (age 0). A value dated by the
-    CRM (`observed_at`, `is_dated`) holds from `valid_from` until its next value
+    CRM (`observed_at`, `is_dated`) holds from its valid_from date until its next value
     (`valid_to`): a score as of a date reads the value in effect then. Every other value
     is today's, with no history: it holds at every date (from its opportunity's creation,
     for an opportunity field), backtests included; model_performance_summary's
