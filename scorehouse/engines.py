@@ -6,9 +6,10 @@ tables as they are: every contract column as text, plus the lineage columns
 `_loaded_at` (timestamp), `_source_file` (text), `_source_row` and `_load_id`
 (bigint). Each table is replaced whole.
 
-- PostgreSQL: `COPY ... FROM STDIN` through psycopg2, all tables in one transaction. The
-  connection comes from the same environment variables as the `postgres` target of
-  `profiles.yml` (`SCOREHOUSE_PG_HOST`, `_PORT`, `_USER`, `_PASSWORD`, `_DBNAME`).
+- PostgreSQL: `COPY ... FROM STDIN` through psycopg2, all tables in one transaction, each
+  analyzed once copied. The connection comes from the same environment variables as the
+  `postgres` target of `profiles.yml` (`SCOREHOUSE_PG_HOST`, `_PORT`, `_USER`,
+  `_PASSWORD`, `_DBNAME`).
 - Spark: DuckDB writes each table to Parquet, and a local SparkSession saves it as a
   table, with the warehouse folder and Derby metastore of the `spark` target
   (`SCOREHOUSE_SPARK_DIR`), so that dbt's session sees the same tables.
@@ -145,6 +146,9 @@ def copy_to_postgres(
                 )
                 with open(path, encoding="utf-8") as handle:
                     cur.copy_expert(f"copy {target} from stdin with (format csv)", handle)
+                # Statistics now: the build that follows plans its base models with them,
+                # rather than with guesses until autovacuum comes round.
+                cur.execute(f"analyze {target}")
                 cur.execute(f"select count(*) from {target}")
                 copied.append(CopiedTable(table.name, cur.fetchone()[0]))
     finally:

@@ -9,7 +9,9 @@
     before it, known by then (`known_from`), for the entities the model scores then
     (`int_scoring_population`). Repeat control: `every` counts each event of the day,
     the other controls count one occurrence per repeat key, the earliest. Events age in
-    whole days: every event of a day is as old as its day. -#}
+    whole days: every event of a day is as old as its day. PostgreSQL runs it without
+    nested loops (macro no_nested_loops_config). -#}
+{{ no_nested_loops_config() }}
 with
 
 runs as (
