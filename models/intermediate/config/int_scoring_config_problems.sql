@@ -1,13 +1,15 @@
 {#- Every problem in the scoring configuration: one row per problem, naming the seed (or
     var), the row's key and what is wrong; empty when the configuration is valid.
     int_scoring_rules_checked reads it and fails the build when it has rows, before any
-    score is computed. A view, so that it always reads the seeds and vars as they are:
+    score is computed. A view (a table on Spark), so that it reads the seeds and vars as they are:
     `dbt show --select int_scoring_config_problems` lists the problems of an edit. The
     checks of single values and rows are data (macro seed_problems, from
     seeds/_seeds.yml; macro var_problems, from var `scorehouse_var_checks`); the ones
     here relate rows and seeds (weights that sum to 100, bands and windows that meet,
     rules that name known categories and signals). -#}
-{{ config(materialized='view') }}
+{#- On Spark a table: its Derby metastore keeps a view's text in at most 32,700 characters,
+    and this query is longer. -#}
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}
 -- Macro seed_problems finds the seeds it checks in the graph, only while executing:
 -- dbt learns of them here, and of what the signal check reads.
 -- depends_on: {{ ref('scoring_models') }}
