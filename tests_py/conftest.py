@@ -6,6 +6,7 @@ import csv
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -166,3 +167,11 @@ SLOWEST_FIRST = (
 def pytest_collection_modifyitems(items):
     rank = {name: number for number, name in enumerate(SLOWEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.module.__name__.rsplit(".", 1)[-1], len(rank)))
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on now (for a server a test starts, or
+    for a connection that must be refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ import pytest
 
 from scorehouse.contract import PROJECT_DIR
 from tests_py.bi_warehouse import published_test_marts, query, skip_or_fail
+from tests_py.conftest import free_port
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -57,12 +57,6 @@ def publication(tmp_path_factory) -> Path:
         assert path.exists(), f"{path} not found: run `make demo` first"
         return path
     return published_test_marts(tmp_path_factory.mktemp("browser"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
 
 import pytest
 
@@ -11,6 +10,7 @@ from scorehouse.crosscheck import Mart, compare_marts, mart_keys
 from scorehouse.engines import copy_raw
 from scorehouse.errors import ScorehouseError
 from scorehouse.publish import BI_MARTS
+from tests_py.conftest import free_port
 
 KEYS = {"lead_scores": ["contact_id", "model_id"]}
 COLUMNS = ["contact_id", "model_id", "lead_grade", "total_score", "is_mql", "scored_as_of"]
@@ -87,9 +87,7 @@ def test_copy_raw_names_the_postgres_it_cannot_reach(tmp_path, monkeypatch):
             "_source_file varchar, _source_row bigint)"
         )
     con.close()
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     monkeypatch.setenv("SCOREHOUSE_PG_PORT", str(port))
     with pytest.raises(ScorehouseError, match=f"cannot connect to PostgreSQL .*127.0.0.1:{port}"):
         copy_raw("postgres", db)

@@ -7,7 +7,6 @@ import importlib.util
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ import yaml
 from dagster import materialize
 
 from scorehouse.contract import PROJECT_DIR
-from tests_py.conftest import copy_project
+from tests_py.conftest import copy_project, free_port
 
 
 def test_definitions_hold_the_assets_and_the_daily_schedule():
@@ -72,12 +71,6 @@ def test_materialise_in_process(tmp_path, generated_raw, monkeypatch):
     assert metadata["destinations"].value == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _graphql(port: int, query: str) -> dict:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/graphql",
@@ -112,7 +105,7 @@ def test_dagster_dev_serves_the_assets_and_stops_cleanly(tmp_path):
     home = tmp_path / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DAGSTER_HOME": str(home), "SCOREHOUSE_DB": str(tmp_path / "w.duckdb")}
     dagster = Path(sys.executable).parent / "dagster"
     process = subprocess.Popen(

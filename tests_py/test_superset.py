@@ -21,7 +21,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -34,6 +33,7 @@ import pytest
 
 from scorehouse.contract import PROJECT_DIR
 from tests_py.bi_warehouse import check_venv, published_test_marts, query, skip_or_fail
+from tests_py.conftest import free_port
 
 SUPERSET_DIR = PROJECT_DIR / "bi" / "superset"
 LOCK = PROJECT_DIR / "requirements-superset.lock"
@@ -79,12 +79,6 @@ def superset_bin() -> Path:
 @pytest.fixture(scope="module")
 def publication(tmp_path_factory) -> Path:
     return published_test_marts(tmp_path_factory.mktemp("superset-publication"))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def stop(process: subprocess.Popen) -> None:
