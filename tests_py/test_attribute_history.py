@@ -82,7 +82,7 @@ def plan_points(project, rule_id="enterprise_plan"):
     """A rule's points per contact and scoring date (current and backtests)."""
     rows = project.query(
         "select cast(cast(r.as_of_at as date) as varchar), s.entity_id, sum(s.decayed_points) "
-        "from intermediate.int_signals_scored as s "
+        "from intermediate.int_rule_points_decayed as s "
         "join intermediate.int_scoring_runs as r using (run_id) "
         f"where s.rule_id = '{rule_id}' and r.rule_set = 'current' "
         "group by all order by all"

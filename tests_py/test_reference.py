@@ -112,7 +112,7 @@ def test_reference_catches_sql_drift(tmp_path, built, reference):
             " / {{ half_life_days }})",
         )
     )
-    drifted.dbt("run", "--select", "int_signals_scored+")
+    drifted.dbt("run", "--select", "int_rule_points_decayed+")
 
     with pytest.raises(AssertionError) as failure:
         assert_agrees(reference, drifted.db)

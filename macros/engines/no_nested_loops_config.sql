@@ -3,7 +3,8 @@
     pre-hook sets `enable_nestloop` off for the model's transaction only (`set local`);
     other engines are left as they are.
 
-    For int_signals_scored: it joins runs, population and rules through CTEs that
+    For the scoring models (int_rule_matches_by_run, int_rule_points_decayed), as for
+    int_signals_scored before them: it joined runs, population and rules through CTEs that
     PostgreSQL materializes (no column statistics) on several columns at once, and
     matches rules to signals with a predicate (macro rule_matches_signal) whose
     selectivity it cannot estimate. Even with fresh statistics it estimated 6 of the 120

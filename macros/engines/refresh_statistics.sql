@@ -6,7 +6,7 @@
     is otherwise planned from guesses (on the test data, 18,634 rule matches estimated
     at 1 row), or, on a second build, from a mix of guesses and the statistics of the
     incremental models the first build left. The plans then differ from one build to
-    the next: int_signals_scored took 80 s on a first build and more than 19 min on a
+    the next: int_signals_scored (now int_rule_points_decayed) took 80 s on a first build and more than 19 min on a
     second (it also needs no_nested_loops_config). Other engines: nothing. -#}
 {% macro refresh_statistics() -%}
     {{ return(adapter.dispatch('refresh_statistics', 'scorehouse')()) }}

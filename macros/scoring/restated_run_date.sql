@@ -5,8 +5,12 @@
     configuration explains from those the behaviour does. Read when the model runs, from
     the history as it stands before this build writes to it (by run, build and retry;
     compile, docs and lint see no restated run); none with no history yet, or with a
-    history written before versions were kept (its versions are unknown). -#}
+    history written before versions were kept (its versions are unknown), and none in a
+    unit test, whose inputs are given rows. -#}
 {% macro restated_run_date() -%}
+    {%- if model is mapping and model.get('resource_type') == 'unit_test' -%}
+        {{ return(none) }}
+    {%- endif -%}
     {#- Called before the `execute` test, so that dbt records the dependency. -#}
     {%- set versions = ref('int_rule_set_versions') -%}
     {%- if not execute or flags.WHICH not in ['run', 'build', 'retry'] -%}

@@ -5,7 +5,7 @@
     same past dates; and, when a model's configuration changed since the previous date
     in the score history (macro restated_run_date), the current rules as of that date
     (`restated`). int_scoring_runs turns them into a table; models that compute every
-    run in one pass (int_rule_matches_decayed) loop over them.
+    run in one pass (int_rule_points_decayed) loop over them.
 
     With environment variable SCOREHOUSE_HISTORY_ONLY=1 (what `scorehouse backfill` sets
     for each past date) only the current and restated runs: no backtest, no what-if. It is

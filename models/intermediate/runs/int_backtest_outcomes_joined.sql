@@ -3,7 +3,7 @@
     outcome occurred in [D, D + scorehouse_backtest_horizon_days), and whether the entity was an
     MQL then (int_scores_graded) and due a call (an MQL whose grade has a service level,
     as in lead_scores), for the volume figures of model_performance_summary. Scores use
-    only data before D (see int_signals_scored); outcomes only data from D on. -#}
+    only data before D (see int_rule_points_decayed); outcomes only data from D on. -#}
 with
 
 runs as (

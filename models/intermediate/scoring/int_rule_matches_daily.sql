@@ -90,10 +90,7 @@ matched as (
     inner join scoring_models
         on rules.model_id = scoring_models.model_id
     where
-        (
-            scoring_models.entity_type = signals.entity_type
-            or (rules.dimension = 'fit' and rules.entity_level = 'account' and signals.entity_type = 'account')
-        )
+        {{ rule_applies_to_entity('rules', 'scoring_models', 'signals.entity_type') }}
         and {{ rule_matches_signal('rules', 'signals') }}
 ),
 
@@ -119,7 +116,7 @@ by_day as (
 day_ranked as (
     {#- The earliest `known_from` among the day's rows of the same rule, entity and
         repeat value that come before this one: a run keeps a `once_per_day` row when it
-        knows it and none of those (see int_signals_scored), with no window over all
+        knows it and none of those (see int_rule_points_decayed), with no window over all
         history. #}
     select
         *,

@@ -7,57 +7,14 @@
        (scaled down proportionally), so each dimension scores between 0 and 100.
     Points are rounded to `scorehouse_score_decimals`; where a cap scales rules down, one rule takes
     the rounding remainder so that the rounded parts still add up to the cap exactly. -#}
-{%- set columns = [
-    'run_id', 'entity_type', 'entity_id', 'model_id', 'rule_id', 'dimension', 'category_id', 'rule_cap',
-    'qualifies_as', 'occurrences', 'base_points', 'decayed_points',
-] %}
-
 with
 
-scored_signals as (
-    {#- Rules scored signal by signal, and rules scored in one pass per run. #}
-    select
-        {%- for column in columns %}
-            {{ column }},
-        {%- endfor %}
-        case when qualifies_as is not null and decayed_points <> 0 then first_occurred_at end
-            as qualifying_event_at,
-        last_occurred_at
-    from {{ ref('int_signals_scored') }}
-
-    union all
-
-    select
-        {%- for column in columns %}
-            {{ column }},
-        {%- endfor %}
-        qualifying_event_at,
-        last_occurred_at
-    from {{ ref('int_rule_matches_decayed') }}
+rule_totals as (
+    select * from {{ ref('int_rule_points_decayed') }}
 ),
 
 categories as (
     select * from {{ ref('scoring_categories') }}
-),
-
-rule_totals as (
-    select
-        run_id,
-        entity_type,
-        entity_id,
-        model_id,
-        rule_id,
-        dimension,
-        category_id,
-        max(rule_cap) as rule_cap,
-        max(qualifies_as) as qualifies_as,
-        cast(sum(occurrences) as {{ dbt.type_bigint() }}) as occurrences,
-        sum(base_points) as base_points,
-        sum(decayed_points) as decayed_points,
-        min(qualifying_event_at) as qualifying_event_at,
-        max(last_occurred_at) as last_occurred_at
-    from scored_signals
-    group by run_id, entity_type, entity_id, model_id, rule_id, dimension, category_id
 ),
 
 rule_capped as (

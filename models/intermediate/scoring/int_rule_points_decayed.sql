@@ -1,0 +1,279 @@
+{#- Decayed points per run, entity, model and rule: the one place where matches become
+    points. Every match (a day of behavioural signals from int_rule_matches_daily; an
+    attribute or run signal from int_rule_matches_by_run) goes through the same steps:
+    1. repeat control (`repeat_controlled`): a match counts for a run when the run knows
+       it and knows no earlier match of the same repeat key (macro repeat_key). `every`
+       repeats nothing; a behavioural `once_per_day` match takes the earlier `known_from`
+       of its day from int_rule_matches_daily; other matches look back over their repeat
+       key here;
+    2. decay (macro decay_factor): by the match's whole-day age at the run's date; a step
+       window is a match's window for the ages it covers (`decay_step_windows`);
+    3. the run's sums: occurrences (`every` counts the day's events, the other controls
+       one), base and decayed points, the first qualifying and the last counted event.
+    The matches are read once: every scoring run (macro scoring_runs) is one set of
+    conditional sums over them, instead of joining every match to every run. A match
+    counts for a run when it is of the run's rule set, its day is before the run's date
+    and it was known by then (`known_from`); a run's own match (int_rule_matches_by_run)
+    counts for that run only. The runs' rows are then kept for the entities each run
+    scores (int_scoring_population). int_rule_points_capped applies the caps. PostgreSQL
+    runs it without nested loops (macro no_nested_loops_config). -#}
+{{ no_nested_loops_config() }}
+{%- set runs = scoring_runs() %}
+
+with
+
+daily_matches as (
+    select * from {{ ref('int_rule_matches_daily') }}
+),
+
+run_matches as (
+    select * from {{ ref('int_rule_matches_by_run') }}
+),
+
+rules as (
+    select * from {{ ref('int_scoring_rules_checked') }}
+),
+
+step_windows as (
+    select * from {{ ref('decay_step_windows') }}
+),
+
+scoring_runs as (
+    select * from {{ ref('int_scoring_runs') }}
+),
+
+population as (
+    select * from {{ ref('int_scoring_population') }}
+),
+
+run_dates as (
+    {#- One row: each run's date in its own column. #}
+    select
+        {%- for run in runs %}
+            max(case when run_id = '{{ run.run_id }}' then as_of_at end) as as_of_at_{{ loop.index }}
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from scoring_runs
+),
+
+all_matches as (
+    {#- `run_id` is the run a match belongs to, or null for a behavioural match, which
+        any run may count. #}
+    select
+        cast(null as {{ dbt.type_string() }}) as run_id,
+        rule_set,
+        model_id,
+        rule_id,
+        entity_type,
+        entity_id,
+        known_from,
+        earlier_known_from,
+        repeat_value,
+        event_count,
+        first_occurred_at,
+        last_occurred_at,
+        lead_signal_key,
+        lead_last_occurred_at,
+        activity_date
+    from daily_matches
+
+    union all
+
+    select
+        run_id,
+        rule_set,
+        model_id,
+        rule_id,
+        entity_type,
+        entity_id,
+        cast(null as {{ dbt.type_timestamp() }}) as known_from,
+        cast(null as {{ dbt.type_timestamp() }}) as earlier_known_from,
+        repeat_value,
+        event_count,
+        first_occurred_at,
+        last_occurred_at,
+        signal_key as lead_signal_key,
+        last_occurred_at as lead_last_occurred_at,
+        activity_date
+    from run_matches
+),
+
+matches as (
+    select
+        all_matches.*,
+        rules.points,
+        rules.decay_method,
+        rules.decay_param,
+        rules.decay_windows,
+        rules.repeat_control,
+        rules.qualifies_as,
+        {{ repeat_key(
+            'rules.repeat_control', 'all_matches.lead_signal_key', 'all_matches.activity_date',
+            'all_matches.repeat_value',
+        ) }} as repeat_key,
+        {#- The first instant a run knows a behavioural match: its last event is before the
+            run's date, and so is its `known_from`. A run's own match: null, always. #}
+        case
+            when all_matches.run_id is not null then null
+            when all_matches.known_from > all_matches.last_occurred_at then all_matches.known_from
+            else all_matches.last_occurred_at
+        end as known_at,
+        case when rules.repeat_control = 'every' then all_matches.event_count else 1 end as occurrences,
+        case
+            when rules.repeat_control = 'every' then all_matches.last_occurred_at
+            else all_matches.lead_last_occurred_at
+        end as counted_last_at,
+        cast(all_matches.activity_date as {{ dbt.type_timestamp() }}) as activity_at
+    from all_matches
+    inner join rules
+        on
+            all_matches.rule_set = rules.rule_set
+            and all_matches.model_id = rules.model_id
+            and all_matches.rule_id = rules.rule_id
+),
+
+repeat_controlled as (
+    {#- Repeat control, as columns a run reads: it skips a match when it knows an earlier
+        one of the same repeat key, that is when `superseded_at` is before its date, or
+        at any date when `is_superseded` (a run's own match behind another of the run).
+        `every` supersedes nothing, and a behavioural `once_per_day` match has its
+        day's answer from int_rule_matches_daily, so only the other matches need a
+        window: those are few (attributes, and the rules that count once or once per
+        value). #}
+    select
+        *,
+        cast(null as {{ dbt.type_timestamp() }}) as superseded_at,
+        false as is_superseded
+    from matches
+    where repeat_control = 'every'
+
+    union all
+
+    select
+        *,
+        earlier_known_from as superseded_at,
+        false as is_superseded
+    from matches
+    where repeat_control = 'once_per_day' and run_id is null
+
+    union all
+
+    select
+        *,
+        min(known_at) over earlier_matches as superseded_at,
+        run_id is not null and count(*) over earlier_matches > 0 as is_superseded
+    from matches
+    where repeat_control <> 'every' and (repeat_control <> 'once_per_day' or run_id is not null)
+    window earlier_matches as (
+        partition by run_id, rule_set, model_id, rule_id, entity_type, entity_id, repeat_key
+        order by first_occurred_at, lead_signal_key
+        rows between unbounded preceding and 1 preceding
+    )
+),
+
+stepped as (
+    {#- A step-decayed match meets each window of its rule's window set; a run counts it
+        in the window its age falls in. #}
+    select
+        repeat_controlled.*,
+        step_windows.window_set,
+        step_windows.min_age_days,
+        step_windows.max_age_days,
+        step_windows.weight as step_weight
+    from repeat_controlled
+    left join step_windows
+        on
+            repeat_controlled.decay_method = 'step'
+            and repeat_controlled.decay_windows = step_windows.window_set
+),
+
+by_entity as (
+    select
+        stepped.rule_set,
+        stepped.model_id,
+        stepped.rule_id,
+        stepped.entity_type,
+        stepped.entity_id,
+        {%- for run in runs %}
+            {%- set as_of = 'run_dates.as_of_at_' ~ loop.index %}
+            {%- set age = 'case when stepped.activity_at is null then 0.0 else '
+                ~ age_in_days('stepped.activity_at', as_of) ~ ' end' %}
+            {%- set counts %}
+                stepped.rule_set = '{{ run.rule_set }}'
+                and (stepped.run_id is null or stepped.run_id = '{{ run.run_id }}')
+                and (stepped.known_at is null or stepped.known_at < {{ as_of }})
+                and not stepped.is_superseded
+                and (stepped.superseded_at is null or stepped.superseded_at >= {{ as_of }})
+                and (
+                    stepped.decay_method <> 'step'
+                    or {{ in_step_window('stepped.decay_method', 'stepped.decay_windows', age, 'stepped') }}
+                )
+            {%- endset %}
+            {%- set decayed = 'stepped.points * stepped.occurrences * '
+                ~ decay_factor('stepped.decay_method', 'stepped.decay_param', age, 'stepped.step_weight') %}
+            sum(case when {{ counts }} then stepped.occurrences end) as occurrences_{{ loop.index }},
+            sum(case when {{ counts }} then {{ decayed }} end) as decayed_points_{{ loop.index }},
+            min(
+                case when {{ counts }} and stepped.qualifies_as is not null and {{ decayed }} <> 0
+                        then stepped.first_occurred_at
+                end
+            ) as qualifying_event_at_{{ loop.index }},
+            max(case when {{ counts }} then stepped.counted_last_at end) as last_occurred_at_{{ loop.index }}
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from stepped
+    cross join run_dates
+    group by stepped.rule_set, stepped.model_id, stepped.rule_id, stepped.entity_type, stepped.entity_id
+),
+
+by_run as (
+    {%- for run in runs %}
+        select
+            '{{ run.run_id }}' as run_id,
+            rule_set,
+            model_id,
+            rule_id,
+            entity_type,
+            entity_id,
+            cast(occurrences_{{ loop.index }} as {{ dbt.type_bigint() }}) as occurrences,
+            decayed_points_{{ loop.index }} as decayed_points,
+            qualifying_event_at_{{ loop.index }} as qualifying_event_at,
+            last_occurred_at_{{ loop.index }} as last_occurred_at
+        from by_entity
+        where rule_set = '{{ run.rule_set }}' and occurrences_{{ loop.index }} is not null
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
+final as (
+    select
+        by_run.run_id,
+        by_run.entity_type,
+        by_run.entity_id,
+        by_run.model_id,
+        by_run.rule_id,
+        rules.dimension,
+        rules.category_id,
+        rules.rule_cap,
+        rules.qualifies_as,
+        by_run.occurrences,
+        rules.points * by_run.occurrences as base_points,
+        by_run.decayed_points,
+        by_run.qualifying_event_at,
+        by_run.last_occurred_at
+    from by_run
+    inner join population
+        on
+            by_run.run_id = population.run_id
+            and by_run.model_id = population.model_id
+            and by_run.entity_type = population.entity_type
+            and by_run.entity_id = population.entity_id
+    inner join rules
+        on
+            by_run.rule_set = rules.rule_set
+            and by_run.model_id = rules.model_id
+            and by_run.rule_id = rules.rule_id
+    where population.scope = 'scored' or (rules.dimension = 'fit' and rules.entity_level = 'account')
+)
+
+select * from final
