@@ -465,17 +465,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def latest_scored_date(db_path: Path) -> dt.date | None:
-    """The latest date in the score history, or None before the first run."""
+    """The latest date in the score history (marts.score_snapshots, or where releases before
+    it kept the history, intermediate.int_score_snapshots), or None before the first run."""
     import duckdb
 
     if not db_path.exists():
         return None
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        return con.execute(
-            "select max(as_of_date) from intermediate.int_score_snapshots"
-        ).fetchone()[0]
-    except duckdb.CatalogException:
+        for table in ("marts.score_snapshots", "intermediate.int_score_snapshots"):
+            try:
+                return con.execute(f"select max(as_of_date) from {table}").fetchone()[0]
+            except duckdb.CatalogException:
+                continue
         return None
     finally:
         con.close()

@@ -3,13 +3,15 @@ it, a rule change does not flood sales with alerts, and the what-if shows its vo
 
 One small history, built day by day in one warehouse, every day with the same vars (backtests
 included), so that dbt parses the project once, from the session's parse:
-- 2026-10-27, written as an older Scorehouse wrote it (the new history columns dropped);
-- 2026-10-28, the same seeds: its versions, and the old rows kept;
+- 2026-10-27, written as an older Scorehouse wrote it: in `intermediate.int_score_snapshots`,
+  where releases before the mart `score_snapshots` kept the history, and without the
+  history columns added since;
+- 2026-10-28, the same seeds: its versions, and the old rows taken over by `score_snapshots`;
 - 2026-10-29, after `pricing_page` went from 15 to 40 points: CON-CFG (a pricing page
   visit five days before) becomes an MQL and changes grade by configuration alone, while
   CON-BEH requests a demo that day (behaviour);
 - 2026-10-30, same rules again, with the data tests: CON-LATER requests a demo (behaviour).
-The first two days build the history and what it is made of (`+int_score_snapshots`); the
+The first two days build the history and what it is made of (`+score_snapshots`); the
 alerts and the other marts are built over the whole history on the last two.
 """
 
@@ -31,7 +33,7 @@ from tests_py.test_scoring_scenarios import account, contact, form
 
 OLD_DAY, SAME_DAY, CHANGE_DAY, LATER_DAY = "2026-10-27", "2026-10-28", "2026-10-29", "2026-10-30"
 MODELS_ONLY = ("build", *NO_DATA_TESTS)
-HISTORY_ONLY = (*MODELS_ONLY, "--select", "+int_score_snapshots")
+HISTORY_ONLY = (*MODELS_ONLY, "--select", "+score_snapshots")
 # What this change added to the history: an older warehouse has none of these columns.
 NEW_HISTORY_COLUMNS = (
     "rule_set_version",
@@ -117,8 +119,11 @@ def history(tmp_path_factory) -> dict:
     project.dbt(*HISTORY_ONLY, as_of=OLD_DAY)
     seen["old_versions"] = versions(project)
     con = duckdb.connect(str(project.db))
-    for column in NEW_HISTORY_COLUMNS:
-        con.execute(f"alter table intermediate.int_score_snapshots drop column {column}")
+    con.execute(
+        "create table intermediate.int_score_snapshots as select * exclude ("
+        f"{', '.join(NEW_HISTORY_COLUMNS)}) from marts.score_snapshots"
+    )
+    con.execute("drop table marts.score_snapshots")
     con.close()
     seen["old_rows"] = project.query("select * from intermediate.int_score_snapshots order by all")
 
@@ -199,15 +204,27 @@ def test_a_config_text_written_from_the_seed_files_is_the_warehouses(history):
 # The history -------------------------------------------------------------------------
 
 
-def test_history_written_before_versions_survives_the_new_columns(history):
+def test_an_earlier_releases_history_is_taken_over_with_its_missing_columns_null(history):
     project = history["project"]
     old_count = len(history["old_rows"])
     assert old_count > 0
     kept = project.query(
         "select count(*), count(rule_set_version), count(restated_as_of_date) "
-        f"from intermediate.int_score_snapshots where as_of_date = '{OLD_DAY}'"
+        f"from marts.score_snapshots where as_of_date = '{OLD_DAY}'"
     )
     assert kept == [(old_count, 0, 0)]
+    # Taken over value for value, and the earlier release's table left in place.
+    columns = ", ".join(
+        name
+        for (name,) in project.query(
+            "select column_name from information_schema.columns where table_schema = "
+            "'intermediate' and table_name = 'int_score_snapshots' order by ordinal_position"
+        )
+    )
+    taken_over = project.query(
+        f"select {columns} from marts.score_snapshots where as_of_date = '{OLD_DAY}' order by all"
+    )
+    assert taken_over == history["old_rows"]
     (version,) = project.query(
         "select count(*) - count(rule_set_version) from marts.score_history "
         f"where as_of_date > '{OLD_DAY}'"

@@ -1,5 +1,6 @@
 {#- The date to rescore under today's configuration, or none: the latest date before the
-    scoring date in the score history (int_score_snapshots), when some model's rule-set
+    scoring date in the score history (score_snapshots, or an earlier release's, macro
+    legacy_score_history), when some model's rule-set
     version then differs from today's (int_rule_set_versions). scoring_runs then adds a
     `restated` run as of that date, and score_alerts tells the alerts that the change of
     configuration explains from those the behaviour does. Read when the model runs, from
@@ -16,8 +17,11 @@
     {%- if not execute or flags.WHICH not in ['run', 'build', 'retry'] -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set node = graph.nodes.get('model.scorehouse.int_score_snapshots') -%}
+    {%- set node = graph.nodes.get('model.scorehouse.score_snapshots') -%}
     {%- set history = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
+    {%- if history is none -%}
+        {%- set history = scorehouse.legacy_score_history() -%}
+    {%- endif -%}
     {%- if history is none -%}
         {{ return(none) }}
     {%- endif -%}

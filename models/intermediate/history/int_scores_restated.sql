@@ -4,7 +4,7 @@
     empty), in the shape of the history, from the same intermediate models as the marts
     the history copies: contacts as in lead_scores, accounts under contact models and
     account models graded A1...D4 as in account_scores, health models as in
-    customer_health. int_score_snapshots keeps it beside today's scores, so that
+    customer_health. score_snapshots keeps it beside today's scores, so that
     score_alerts can tell what the change of configuration moved from what behaviour
     moved. -#}
 with

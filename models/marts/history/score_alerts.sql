@@ -7,7 +7,7 @@
       both dates (or one of them is unknown: a date scored before versions were kept);
     - when it changed, the move splits in two: the configuration's, from the previous
       date as scored then to the previous date rescored under today's configuration
-      (`restated_*` in int_score_snapshots), and behaviour's, from that to today. The
+      (`restated_*` in score_snapshots), and behaviour's, from that to today. The
       alert is `behaviour` when behaviour's move alone raises it, else `configuration`
       (the new rules explain it). An entity whose previous date could not be rescored
       (it was not scored on the history's previous date, or not under today's rules)
@@ -17,7 +17,7 @@
 with
 
 history as (
-    select * from {{ ref('int_score_snapshots') }}
+    select * from {{ ref('score_snapshots') }}
 ),
 
 tiers as (

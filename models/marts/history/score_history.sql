@@ -5,7 +5,7 @@
 with
 
 snapshots as (
-    select * from {{ ref('int_score_snapshots') }}
+    select * from {{ ref('score_snapshots') }}
 ),
 
 with_trends as (

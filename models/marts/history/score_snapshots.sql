@@ -11,7 +11,10 @@
     else but never erases the history. `on_schema_change='append_new_columns'`: a
     column added here is added to a history written before it, whose rows keep null
     there (a version unknown), on DuckDB, PostgreSQL and Spark; nothing is dropped. New
-    columns go before `as_of_date`, which Spark wants last. -#}
+    columns go before `as_of_date`, which Spark wants last. A mart, since it is the one
+    state a build cannot rebuild; it reads the other marts, and no intermediate model
+    reads it. Its first build takes over the history an earlier release kept in
+    `int_score_snapshots` (macro legacy_score_history), so upgrading loses no date. -#}
 {{ replace_dates_config('as_of_date') }}
 {{ config(on_schema_change='append_new_columns', full_refresh=false) }}
 
@@ -32,6 +35,8 @@ customer_health as (
 restated as (
     select * from {{ ref('int_scores_restated') }}
 ),
+
+{%- set legacy = none if is_incremental() else legacy_score_history() %}
 
 snapshots as (
     select
@@ -110,6 +115,39 @@ with_restated as (
             snapshots.entity_type = restated.entity_type
             and snapshots.entity_id = restated.entity_id
             and snapshots.model_id = restated.model_id
+),
+
+{%- if legacy is not none %}
+{%- set legacy_columns = adapter.get_columns_in_relation(legacy) | map(attribute='name') | map('lower') | list %}
+{%- set text, number = dbt.type_string(), type_double() %}
+{%- set columns = [
+    ('entity_type', text), ('entity_id', text), ('model_id', text), ('grade', text), ('value_tier', text),
+    ('fit_score', number), ('engagement_score', number), ('total_score', number), ('is_mql', dbt.type_boolean()),
+    ('is_sql', dbt.type_boolean()), ('rule_set_version', text), ('restated_as_of_date', 'date'),
+    ('restated_grade', text), ('restated_value_tier', text), ('restated_total_score', number),
+    ('restated_is_mql', dbt.type_boolean()), ('restated_is_sql', dbt.type_boolean()), ('as_of_date', 'date'),
+] %}
+
+taken_over as (
+    {#- The dates of the earlier release's history that this build does not score; a
+        column that history did not have yet is null (unknown), as on_schema_change
+        would have left it. #}
+    select
+        {%- for column, type in columns %}
+            {% if column in legacy_columns %}legacy.{{ column }}{% else %}cast(null as {{ type }}){% endif %}
+                as {{ column }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from {{ legacy }} as legacy
+    where legacy.as_of_date not in (select snapshots.as_of_date from snapshots)
+),
+{%- endif %}
+
+final as (
+    select * from with_restated
+    {%- if legacy is not none %}
+        union all
+        select * from taken_over
+    {%- endif %}
 )
 
-select * from with_restated
+select * from final
