@@ -1,12 +1,14 @@
 """The raw data contract, read from the dbt sources YAML so that it is written once.
 
 Each `models/staging/<source>/_<source>__sources.yml` lists the raw tables with their
-columns, the type staging parses each column into (`data_type`) and whether a file
-must have the column (`meta.required`).
+columns, the type staging parses each column into (`data_type`), whether a file must
+have the column (`meta.required`) and, for a type column, the values staging accepts
+(`meta.accepted_values`; any other is quarantined as `unknown_type`).
 """
 
 from __future__ import annotations
 
+import functools
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +58,7 @@ class Column:
     data_type: str
     required: bool
     description: str
+    accepted_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,9 @@ def load_contract(project_dir: Path = PROJECT_DIR) -> dict[str, Table]:
                             data_type=data_type,
                             required=bool((col.get("meta") or {}).get("required", False)),
                             description=col.get("description", ""),
+                            accepted_values=tuple(
+                                str(v) for v in (col.get("meta") or {}).get("accepted_values", [])
+                            ),
                         )
                     )
                 meta = table.get("meta") or {}
@@ -124,3 +130,15 @@ def load_contract(project_dir: Path = PROJECT_DIR) -> dict[str, Table]:
     if not tables:
         raise ValueError(f"no sources YAML found under {project_dir / 'models' / 'staging'}")
     return tables
+
+
+@functools.cache
+def accepted_values(table: str, column: str) -> list[str]:
+    """The values the contract accepts in `column` of raw table `table`, in the order the
+    sources YAML lists them (the generator draws from them by position)."""
+    values = next(
+        (c.accepted_values for c in load_contract()[table].columns if c.name == column), ()
+    )
+    if not values:
+        raise ValueError(f"the sources YAML gives no meta.accepted_values for {table}.{column}")
+    return list(values)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from scorehouse.contract import accepted_values
+
 SITE = "https://www.scorehouse-demo.com"
 VENDOR_DOMAIN = "scorehouse-demo.com"
 
@@ -368,19 +370,23 @@ BOT_USER_AGENTS = [
     "HeadlessChrome/126.0.0.0 Safari/537.36",
 ]
 
-EMAIL_EVENT_TYPES = ["delivered", "open", "click", "bounce", "unsubscribe", "spam"]
-FORM_TYPES = ["demo_request", "contact", "newsletter", "content_download", "webinar"]
-USAGE_EVENTS = [
-    "login",
-    "feature_used",
-    "report_created",
-    "invite_sent",
-    "integration_connected",
-    "export",
-]
-USAGE_WEIGHTS = [0.34, 0.36, 0.12, 0.05, 0.03, 0.10]
+# The types the raw data contract accepts (meta.accepted_values in the sources YAML),
+# drawn from by position: a weight list follows its contract list's order.
+EMAIL_EVENT_TYPES = accepted_values("email_events", "event_type")
+FORM_TYPES = accepted_values("form_submissions", "form_type")
+USAGE_EVENTS = accepted_values("product_usage_events", "event_name")
+# How often each usage event happens (a contract value without a weight fails here).
+USAGE_EVENT_WEIGHTS = {
+    "login": 0.34,
+    "feature_used": 0.36,
+    "report_created": 0.12,
+    "invite_sent": 0.05,
+    "integration_connected": 0.03,
+    "export": 0.10,
+}
+USAGE_WEIGHTS = [USAGE_EVENT_WEIGHTS[event] for event in USAGE_EVENTS]
 FEATURE_WEIGHTS = [0.35, 0.2, 0.12, 0.15, 0.05, 0.13]
-PRIORITIES = ["low", "normal", "high", "urgent"]
+PRIORITIES = accepted_values("support_tickets", "priority")
 
 BAD_TIMESTAMPS = ["not a date", "2026-13-45 25:61:00", "31/02/2026", "yesterday"]
 BAD_DATES = ["not a date", "2026-13-45", "31/02/2026", "yesterday"]

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scorehouse.contract import load_contract
+from scorehouse.contract import accepted_values, load_contract
 
 from .parsing import (
     clean_text,
@@ -299,8 +299,8 @@ def stage_page_views(raw: pd.DataFrame, variables: dict, loaded_at: dt.datetime)
     return _split(f, reason)
 
 
-EMAIL_EVENT_TYPES = ["delivered", "open", "click", "bounce", "unsubscribe", "spam"]
-FORM_TYPES = ["demo_request", "contact", "newsletter", "content_download", "webinar"]
+EMAIL_EVENT_TYPES = accepted_values("email_events", "event_type")
+FORM_TYPES = accepted_values("form_submissions", "form_type")
 
 
 def stage_email_events(raw: pd.DataFrame, variables: dict, loaded_at: dt.datetime) -> Staged:

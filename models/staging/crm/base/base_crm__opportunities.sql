@@ -38,8 +38,8 @@ judged as (
                 then 'missing_value'
             when {{ is_future('created_at') }} or {{ is_future('closed_at') }} then 'future_timestamp'
             when
-                not {{ in_list('opportunity_type', ['new_business', 'expansion', 'renewal']) }}
-                or not {{ in_list('opportunity_stage', ['open', 'won', 'lost']) }}
+                not {{ in_list('opportunity_type', contract_values('opportunities', 'opportunity_type')) }}
+                or not {{ in_list('opportunity_stage', contract_values('opportunities', 'stage')) }}
                 then 'unknown_type'
             when
                 amount < 0

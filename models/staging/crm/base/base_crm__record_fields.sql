@@ -46,7 +46,7 @@ judged as (
             when field_value is null then 'missing_value'
             when {{ is_unparseable('raw_observed_at', 'observed_at') }} then 'unparseable_timestamp'
             when {{ is_future('observed_at') }} then 'future_timestamp'
-            when not {{ in_list('record_type', ['account', 'contact', 'opportunity', 'activity']) }} then 'unknown_type'
+            when not {{ in_list('record_type', contract_values('record_fields', 'record_type')) }} then 'unknown_type'
         end as row_problem
     from keyed
 ),

@@ -44,10 +44,11 @@ judged as (
                 then 'missing_value'
             when {{ is_future('occurred_at') }} then 'future_timestamp'
             when
-                not {{ in_list('email_event_type', ['delivered', 'open', 'click', 'bounce', 'unsubscribe', 'spam']) }}
+                not {{ in_list('email_event_type', contract_values('email_events', 'event_type')) }}
                 then 'unknown_type'
             when
-                bounce_type is not null and not {{ in_list('bounce_type', ['hard', 'soft']) }}
+                bounce_type is not null
+                and not {{ in_list('bounce_type', contract_values('email_events', 'bounce_type')) }}
                 then 'invalid_value'
         end as row_problem
     from parsed

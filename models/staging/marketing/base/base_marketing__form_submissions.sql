@@ -38,7 +38,7 @@ judged as (
                 then 'missing_value'
             when {{ is_future('occurred_at') }} then 'future_timestamp'
             when
-                not {{ in_list('form_type', ['demo_request', 'contact', 'newsletter', 'content_download', 'webinar']) }}
+                not {{ in_list('form_type', contract_values('form_submissions', 'form_type')) }}
                 then 'unknown_type'
             when {{ in_list(email_domain('email'), var('scorehouse_internal_domains')) }} then 'internal_or_test'
         end as row_problem

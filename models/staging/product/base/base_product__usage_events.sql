@@ -42,9 +42,7 @@ judged as (
             when occurred_at is null or usage_event_name is null then 'missing_value'
             when {{ is_future('occurred_at') }} then 'future_timestamp'
             when
-                not {{ in_list('usage_event_name', [
-                    'login', 'feature_used', 'report_created', 'invite_sent', 'integration_connected', 'export'
-                ]) }}
+                not {{ in_list('usage_event_name', contract_values('product_usage_events', 'event_name')) }}
                 then 'unknown_type'
         end as row_problem
     from parsed

@@ -35,7 +35,8 @@ judged as (
             when {{ is_unparseable('raw_is_escalated', 'is_escalated') }} then 'unparseable_value'
             when opened_at is null or ticket_priority is null then 'missing_value'
             when {{ is_future('opened_at') }} or {{ is_future('resolved_at') }} then 'future_timestamp'
-            when not {{ in_list('ticket_priority', ['low', 'normal', 'high', 'urgent']) }} then 'unknown_type'
+            when not {{ in_list('ticket_priority', contract_values('support_tickets', 'priority')) }}
+                then 'unknown_type'
             when resolved_at < opened_at then 'invalid_value'
         end as row_problem
     from parsed
