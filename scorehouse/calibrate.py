@@ -41,6 +41,7 @@ import yaml
 from scorehouse.config_vars import PREFIX
 from scorehouse.contract import PROJECT_DIR, copy_project
 from scorehouse.errors import ScorehouseError
+from scorehouse.sql import one_row
 
 PROBE_SET = "calibration_probe"
 SCORING = Path("seeds") / "scoring"
@@ -194,7 +195,7 @@ def _cell(value: object) -> str:
 
 
 def _number(text: str | float | None) -> float | None:
-    return float(text) if text not in (None, "") else None
+    return None if text is None or text == "" else float(text)
 
 
 # --- the probe rule set -----------------------------------------------------------------
@@ -357,15 +358,17 @@ def probe_rules(model_id: str, config: Config, con, settings: Settings) -> list[
     for signal in metrics:
         level = signal["entity_type"]
         table, key = METRIC_TABLES[level]
-        edges, entities = con.execute(
-            f"""
+        edges, entities = one_row(
+            con.execute(
+                f"""
             select list_distinct(quantile_disc(metrics.{signal["signal"]}, {cuts})),
                 count(distinct metrics.{key})
             from intermediate.{table} as metrics
             inner join intermediate.int_scoring_runs as runs on metrics.run_id = runs.run_id
             where runs.run_type <> 'current' and metrics.{signal["signal"]} is not null
             """
-        ).fetchone()
+            )
+        )
         reading = [r["dimension"] for r in own if r["signal"] == signal["signal"]]
         dimension = reading[0] if reading else "engagement"
         add_thresholds(signal["signal"], dimension, level, _thin(edges or [], entities, support))
@@ -637,11 +640,11 @@ def suggest_bands(
     if n == 0 or y.sum() == 0:
         return [], "no conversion in the training dates"
     quantiles = np.quantile(scores, np.arange(0.05, 1.0, 0.05), method="lower")
-    edges = {round(float(q), 6) for q in quantiles}
+    cuts = {round(float(q), 6) for q in quantiles}
     positive = scores[scores > 0]
     if len(positive):
-        edges.add(round(float(positive.min()), 6))
-    edges = sorted(e for e in edges if e > 0)
+        cuts.add(round(float(positive.min()), 6))
+    edges = sorted(e for e in cuts if e > 0)
     positives, negatives = y.sum(), n - y.sum()
     best, best_key = None, None
     for low, mid, high in itertools.combinations(edges, 3):
@@ -1005,10 +1008,12 @@ def calibrate(
                 )
             if as_of is None:
                 as_of = str(
-                    con.execute(
-                        "select cast(max(as_of_at) as date) from intermediate.int_scoring_runs "
-                        "where run_type = 'current'"
-                    ).fetchone()[0]
+                    one_row(
+                        con.execute(
+                            "select cast(max(as_of_at) as date) from intermediate.int_scoring_runs "
+                            "where run_type = 'current'"
+                        )
+                    )[0]
                 )
             # 1. The probe rule set, scored as of every calibration date.
             probes = [p for m in model_ids for p in probe_rules(m, config, con, settings)]
@@ -1102,11 +1107,8 @@ def render_report(
     ]
     for r in results:
         current, candidate = r.auc.get("current", {}), r.auc.get(name, {})
-        gain = (
-            candidate["out_of_time"] - current["out_of_time"]
-            if candidate.get("out_of_time") is not None and current.get("out_of_time") is not None
-            else None
-        )
+        new_auc, old_auc = candidate.get("out_of_time"), current.get("out_of_time")
+        gain = new_auc - old_auc if new_auc is not None and old_auc is not None else None
         lines += [
             "",
             f"## {r.model_id}",

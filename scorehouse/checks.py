@@ -39,6 +39,7 @@ import yaml
 from scorehouse.contract import PROJECT_DIR
 from scorehouse.errors import ScorehouseError
 from scorehouse.publish import BI_MARTS, latest_build, record_check_verdict
+from scorehouse.sql import one_row
 
 GRADES = [f"{fit}{level}" for fit in "ABCD" for level in "1234"]
 
@@ -82,9 +83,9 @@ def project_vars(project_dir: Path = PROJECT_DIR) -> dict:
 def _suites(gx, con: duckdb.DuckDBPyConnection, settings: dict) -> dict[str, tuple[str, list]]:
     """Mart name -> (SQL giving the frame to validate, expectations)."""
     e = gx.expectations
-    staged_contacts = con.execute("select count(*) from staging.stg_crm__contacts").fetchone()[0]
-    staged_accounts = con.execute("select count(*) from staging.stg_crm__accounts").fetchone()[0]
-    models = con.execute("select count(*) from config.scoring_models").fetchone()[0]
+    staged_contacts = one_row(con.execute("select count(*) from staging.stg_crm__contacts"))[0]
+    staged_accounts = one_row(con.execute("select count(*) from staging.stg_crm__accounts"))[0]
+    models = one_row(con.execute("select count(*) from config.scoring_models"))[0]
 
     def score_range(*columns):
         return [
@@ -240,13 +241,18 @@ def run_checks(db_path: Path, docs_dir: Path, *, project_dir: Path = PROJECT_DIR
                 for outcome in run.results:
                     report.evaluated += 1
                     config = outcome.expectation_config
+                    assert config is not None, "a validation result names its expectation"
                     kwargs = {k: v for k, v in config.kwargs.items() if k not in ("batch_id",)}
                     sample = outcome.result.get("partial_unexpected_list") or outcome.result.get(
                         "observed_value"
                     )
                     report.outcomes.append(
                         Outcome(
-                            name, config.type, _arguments(kwargs), outcome.success, repr(sample)
+                            name,
+                            config.type,
+                            _arguments(kwargs),
+                            bool(outcome.success),
+                            repr(sample),
                         )
                     )
                     if not outcome.success:

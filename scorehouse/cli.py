@@ -37,6 +37,7 @@ from pathlib import Path
 
 from scorehouse.contract import PROJECT_DIR
 from scorehouse.errors import ScorehouseError
+from scorehouse.sql import one_row
 
 
 def default_db() -> Path:
@@ -283,8 +284,10 @@ def _duration(seconds: float) -> str:
     return f"{minutes // 60}h{minutes % 60:02d}m"
 
 
-def _shown(path: Path) -> str:
+def _shown(path: Path | None) -> str:
     """`path` relative to the working folder when it lies under it (shorter to read)."""
+    if path is None:
+        return "(none)"
     try:
         return str(Path(path).resolve().relative_to(Path.cwd()))
     except ValueError:
@@ -407,22 +410,24 @@ def run_summary(db: Path, as_of: str, counts: dict[str, int], published_db: Path
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        total, staged = con.execute(
-            "select coalesce(sum(row_count), 0), "
-            "coalesce(sum(case when row_outcome = 'staged' then row_count end), 0) "
-            "from marts.staging_row_counts"
-        ).fetchone()
+        total, staged = one_row(
+            con.execute(
+                "select coalesce(sum(row_count), 0), "
+                "coalesce(sum(case when row_outcome = 'staged' then row_count end), 0) "
+                "from marts.staging_row_counts"
+            )
+        )
         leads, accounts, customers = (
-            con.execute(f"select count(distinct {key}) from marts.{mart}").fetchone()[0]
+            one_row(con.execute(f"select count(distinct {key}) from marts.{mart}"))[0]
             for mart, key in (
                 ("lead_scores", "contact_id"),
                 ("account_scores", "account_id"),
                 ("customer_health", "account_id"),
             )
         )
-        (mqls,) = con.execute(
-            "select count(distinct contact_id) from marts.lead_scores where is_mql"
-        ).fetchone()
+        (mqls,) = one_row(
+            con.execute("select count(distinct contact_id) from marts.lead_scores where is_mql")
+        )
         alerts = con.execute(
             "select alert_type, count(*) from marts.score_alerts "
             "where as_of_date = cast(? as date) group by alert_type order by alert_type",
@@ -475,7 +480,7 @@ def latest_scored_date(db_path: Path) -> dt.date | None:
     try:
         for table in ("marts.score_snapshots", "intermediate.int_score_snapshots"):
             try:
-                return con.execute(f"select max(as_of_date) from {table}").fetchone()[0]
+                return one_row(con.execute(f"select max(as_of_date) from {table}"))[0]
             except duckdb.CatalogException:
                 continue
         return None

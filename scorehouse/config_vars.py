@@ -67,7 +67,7 @@ def _problem(value: object, check: dict) -> str | None:
         return problem
     if check.get("values") and value not in check["values"]:
         return "must be one of: " + ", ".join(str(v) for v in check["values"])
-    if kind in ("integer", "number"):
+    if kind in ("integer", "number") and isinstance(value, int | float):
         return _range_problem(value, check)
     return None
 

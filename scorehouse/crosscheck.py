@@ -95,18 +95,18 @@ def compare_marts(
             if only:
                 shown = "; ".join(repr(k) for k in only[:limit])
                 problems.append(f"{mart}: {len(only)} key(s) only on {engine}: {shown}")
-        shown = 0
+        differing = 0
         for k in sorted(set(rows_a) & set(rows_b), key=repr):
             for column, x, y in zip(columns, rows_a[k], rows_b[k], strict=True):
                 if not _same(x, y, tolerance):
-                    if shown < limit:
+                    if differing < limit:
                         problems.append(
                             f"{mart} {dict(zip(key, k, strict=True))}: {column} is "
                             f"{x!r} on {left} but {y!r} on {right}"
                         )
-                    shown += 1
-        if shown > limit:
-            problems.append(f"{mart}: {shown - limit} more differing value(s)")
+                    differing += 1
+        if differing > limit:
+            problems.append(f"{mart}: {differing - limit} more differing value(s)")
     return problems
 
 

@@ -53,6 +53,7 @@ import duckdb
 
 from scorehouse.contract import PROJECT_DIR
 from scorehouse.errors import ScorehouseError, read_settings_file
+from scorehouse.sql import one_row
 
 DEFAULT_CONFIG = PROJECT_DIR / "crm_export.yml"
 FORMATS = ("hubspot", "salesforce", "webhook")
@@ -432,7 +433,7 @@ def read_publication(published_db: Path, reasons_max_length: int) -> Publication
     con = duckdb.connect(str(published_db), read_only=True)
     try:
         try:
-            (scored_as_of,) = con.execute("select scored_as_of from _publication").fetchone()
+            (scored_as_of,) = one_row(con.execute("select scored_as_of from _publication"))
             leads = con.execute(LEADS_SQL).fetchall()
             accounts = con.execute(ACCOUNTS_SQL).fetchall()
         except duckdb.CatalogException as exc:
@@ -554,10 +555,11 @@ def file_batch(
     )
     if not rows_of:
         return None
-    entity_fields = [f for f in ENTITY_FIELDS[obj.entity_type] if obj.fields[f] is not None]
-    model_fields = [f for f in MODEL_FIELDS[obj.entity_type] if obj.fields[f] is not None]
-    header = [obj.id_column] + [obj.fields[f] for f in entity_fields]
-    header += [obj.fields[f].replace(MODEL_PLACEHOLDER, m) for m in models for f in model_fields]
+    names = {f: name for f, name in obj.fields.items() if name is not None}
+    entity_fields = [f for f in ENTITY_FIELDS[obj.entity_type] if f in names]
+    model_fields = [f for f in MODEL_FIELDS[obj.entity_type] if f in names]
+    header = [obj.id_column] + [names[f] for f in entity_fields]
+    header += [names[f].replace(MODEL_PLACEHOLDER, m) for m in models for f in model_fields]
     seen = set()
     for column in header:
         if column in seen:
@@ -569,14 +571,14 @@ def file_batch(
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    batch_records = []
+    batch_records: list[Record] = []
     for entity_id in rows_of:
         by_model = entities[entity_id]
         any_record = next(iter(by_model.values()))
         row = [entity_id] + [_cell(any_record.values[f], fmt) for f in entity_fields]
         for model in models:
-            record = by_model.get(model)
-            row += [_cell(record.values[f] if record else None, fmt) for f in model_fields]
+            found = by_model.get(model)
+            row += [_cell(found.values[f] if found else None, fmt) for f in model_fields]
         writer.writerow(row)
         batch_records.extend(by_model[m] for m in sorted(by_model))
     return Batch(obj.label, out.getvalue(), batch_records)
@@ -700,6 +702,7 @@ class FileWriter:
     out_dir: Path
 
     def deliver(self, batch: BatchRow, on_try: Callable[[Outcome], None]) -> Outcome:
+        assert batch.file_name, "a file format's batch has a file name"
         target = self.out_dir / batch.file_name
         staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
@@ -838,10 +841,12 @@ def store_batches(
     now = _now()
     con.begin()
     try:
-        (number,) = con.execute(
-            f"select coalesce(max(batch_number), 0) from {BATCHES} where destination = ?",
-            [destination],
-        ).fetchone()
+        (number,) = one_row(
+            con.execute(
+                f"select coalesce(max(batch_number), 0) from {BATCHES} where destination = ?",
+                [destination],
+            )
+        )
         for batch in batches:
             number += 1
             con.execute(
@@ -979,6 +984,8 @@ class ExportResult:
 def default_destination(fmt: str, url: str | None, out_dir: Path | None) -> str:
     if fmt == "webhook":
         return f"webhook:{check_url(url or '')}"
+    if out_dir is None:
+        raise ScorehouseError(f"--format {fmt} writes files: give --out-dir")
     return f"{fmt}:{Path(out_dir).resolve()}"
 
 
@@ -1072,10 +1079,12 @@ def _sender(
 
 def _refuse_older_scores(con, destination: str, scored_as_of, published_db: Path) -> None:
     """Refuse to send scores older than those the destination already has."""
-    (last_sent,) = con.execute(
-        f"select max(scored_as_of) from {BATCHES} where destination = ? and status = 'sent'",
-        [destination],
-    ).fetchone()
+    (last_sent,) = one_row(
+        con.execute(
+            f"select max(scored_as_of) from {BATCHES} where destination = ? and status = 'sent'",
+            [destination],
+        )
+    )
     if last_sent is not None and scored_as_of < last_sent:
         raise ScorehouseError(
             f"{published_db} is scored as of {scored_as_of}, before the "
@@ -1128,7 +1137,7 @@ def export(
             outcome = sender.deliver(batch, on_try)
             if outcome.ok:
                 result.sent.append(batch)
-                if batch.file_name:
+                if batch.file_name and out_dir is not None:
                     result.files.append(Path(out_dir) / batch.file_name)
                 return True
             result.failed = batch

@@ -14,6 +14,7 @@ import duckdb
 
 from scorehouse.errors import ScorehouseError
 from scorehouse.load import _literal, configure, find_file
+from scorehouse.sql import one_row
 
 EVENT_TABLES = ("page_views", "email_events", "product_usage_events")
 
@@ -44,13 +45,13 @@ def split_increments(
             if table not in EVENT_TABLES and not path.name.startswith("_"):
                 shutil.copy(path, base / path.name)
         for table in EVENT_TABLES:
-            path = find_file(input_dir, table)
-            if path is None:
+            found = find_file(input_dir, table)
+            if found is None:
                 raise ScorehouseError(f"{input_dir}: no file for event table {table}")
-            if path.suffix == ".parquet":
-                reader = f"read_parquet({_literal(str(path))})"
+            if found.suffix == ".parquet":
+                reader = f"read_parquet({_literal(str(found))})"
             else:
-                reader = f"read_csv({_literal(str(path))}, header=true, all_varchar=true)"
+                reader = f"read_csv({_literal(str(found))}, header=true, all_varchar=true)"
             # One streamed pass over the file per folder: nothing is held in memory, so
             # the split works on exports larger than the machine's memory.
             received_day = (
@@ -64,9 +65,11 @@ def split_increments(
             for folder, condition in folders:
                 (out_dir / folder).mkdir(exist_ok=True)
                 target = _literal(str(out_dir / folder / f"{table}.csv"))
-                written = con.execute(
-                    f"copy (select * from {reader} where {condition}) to {target} (header true)"
-                ).fetchone()
+                written = one_row(
+                    con.execute(
+                        f"copy (select * from {reader} where {condition}) to {target} (header true)"
+                    )
+                )
                 counts.setdefault(folder, {})[table] = written[0]
     finally:
         con.close()

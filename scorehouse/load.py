@@ -37,6 +37,7 @@ import duckdb
 
 from scorehouse.contract import LINEAGE_COLUMNS, RECORD_FIELDS, Table, load_contract
 from scorehouse.errors import ScorehouseError
+from scorehouse.sql import one_row
 
 FILE_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 CSV_DELIMITERS = (",", ";", "\t", "|")
@@ -264,7 +265,7 @@ def _row_number(con: duckdb.DuckDBPyConnection, table: str) -> str:
     written, which is the file's order. Not `rowid + 1`: the rows a transaction writes
     (the whole load is one) get rowids counted from a large offset, in order, no gaps.
     The first rowid is looked up once here: as a subquery it slows the load down."""
-    first = con.execute(f"select coalesce(min(rowid), 0) from {table}").fetchone()[0]
+    first = one_row(con.execute(f"select coalesce(min(rowid), 0) from {table}"))[0]
     return f"(rowid - {int(first)} + 1)"
 
 
@@ -365,8 +366,9 @@ def _check_types(
         if parser is None:
             continue
         expr = parser.format(v=_quote(column.name))
-        non_empty, bad, example = con.execute(
-            f"""
+        non_empty, bad, example = one_row(
+            con.execute(
+                f"""
             select
                 count(*) filter (where nullif(trim({_quote(column.name)}), '') is not null),
                 count(*) filter (where nullif(trim({_quote(column.name)}), '') is not null
@@ -375,7 +377,8 @@ def _check_types(
                     where nullif(trim({_quote(column.name)}), '') is not null and ({expr}) is null)
             from _stage
             """
-        ).fetchone()
+            )
+        )
         if bad and bad > max_bad_share * non_empty:
             raise ScorehouseError(
                 f"{path}: column '{column.name}' should hold {column.data_type} values, but "
@@ -510,9 +513,9 @@ def _load_files(
             "load_id bigint, table_name varchar, load_mode varchar, source_file varchar, "
             "row_count bigint, _loaded_at timestamp)"
         )
-        load_id = con.execute(
-            f"select coalesce(max(load_id), 0) + 1 from {_quote(raw_schema)}._loads"
-        ).fetchone()[0]
+        load_id = one_row(
+            con.execute(f"select coalesce(max(load_id), 0) + 1 from {_quote(raw_schema)}._loads")
+        )[0]
         upgraded = _check_appendable(con, raw_schema, contract) if append else {}
         con.execute(
             "create or replace temp table _custom_fields (record_type varchar, record_id varchar, "
@@ -584,7 +587,7 @@ def _load_files(
                     f"create or replace table {target} as {stamped}",
                     [loaded_at, result.file, load_id],
                 )
-            result.rows = con.execute("select count(*) from _stage").fetchone()[0]
+            result.rows = one_row(con.execute("select count(*) from _stage"))[0]
             if name == RECORD_FIELDS:
                 # The custom fields of the record tables, loaded before this one.
                 con.execute(
@@ -593,7 +596,7 @@ def _load_files(
                     "cast(? as bigint) as _load_id from _custom_fields",
                     [loaded_at, load_id],
                 )
-                kept = con.execute("select count(*) from _custom_fields").fetchone()[0]
+                kept = one_row(con.execute("select count(*) from _custom_fields"))[0]
                 if kept:
                     result.notes.append(f"{kept} custom field value(s) from the record tables")
                 result.rows += kept

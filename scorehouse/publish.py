@@ -50,6 +50,7 @@ from pathlib import Path
 import duckdb
 
 from scorehouse.errors import ScorehouseError
+from scorehouse.sql import one_row
 
 BI_MARTS = (
     "lead_scores",
@@ -130,7 +131,17 @@ def latest_build(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> 
     except duckdb.CatalogException:
         return None
     for row in rows:
-        build = Build(*row[:6], tuple(row[6] or ()), row[7])
+        invocation_id, command, as_of_date, started_at, ended_at, succeeded = row[:6]
+        build = Build(
+            invocation_id,
+            command,
+            as_of_date,
+            started_at,
+            ended_at,
+            succeeded,
+            tuple(row[6] or ()),
+            row[7],
+        )
         if build.touched_marts():
             return build
     return None
@@ -257,8 +268,8 @@ def _copy_marts(
     passed `build_problem`. Returns the rows per BI mart."""
     build = latest_build(con, "build")
     problem = build_problem(build_db, build)
-    if problem:
-        raise ScorehouseError(problem)
+    if problem or build is None:
+        raise ScorehouseError(problem or f"{build_db}: no recorded build")
     con.execute("use publication")
     counts: dict[str, int] = {}
     for mart in BI_MARTS:
@@ -270,11 +281,13 @@ def _copy_marts(
             )
         except duckdb.CatalogException as exc:
             raise ScorehouseError(f"{build_db}: mart {marts_schema}.{mart} is missing") from exc
-        counts[mart] = con.execute(f"select count(*) from main.{mart}").fetchone()[0]
+        counts[mart] = one_row(con.execute(f"select count(*) from main.{mart}"))[0]
     # The build's scoring date, as the marts carry it (no lead scored: as recorded).
-    scored_as_of = con.execute(
-        "select coalesce(max(scored_as_of), ?) from main.lead_scores", [build.as_of_date]
-    ).fetchone()[0]
+    scored_as_of = one_row(
+        con.execute(
+            "select coalesce(max(scored_as_of), ?) from main.lead_scores", [build.as_of_date]
+        )
+    )[0]
     con.execute(
         "create table main._publication as select ?::timestamp as published_at, "
         "?::date as scored_as_of, ? as build_invocation_id, ? as parquet_version",

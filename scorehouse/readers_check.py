@@ -41,9 +41,9 @@ def _literal(text: str) -> str:
 
 def _rows(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[int, int]:
     """Rows of `relation` and the sum of their hashes, which reads every column."""
-    count, fingerprint = con.execute(
+    (count, fingerprint), *_ = con.execute(
         f"select count(*), coalesce(sum(hash(r)::hugeint), 0) from {relation} as r"
-    ).fetchone()
+    ).fetchall()
     return count, int(fingerprint)
 
 
@@ -53,9 +53,9 @@ def check_publication(published_db: Path) -> tuple[list[str], list[str]]:
     published_db = Path(published_db)
     con = duckdb.connect(str(published_db), read_only=True)
     try:
-        version, build = con.execute(
+        (version, build), *_ = con.execute(
             "select parquet_version, build_invocation_id from _publication"
-        ).fetchone()
+        ).fetchall()
         recorded = con.execute(
             "select mart, row_count from _publication_marts order by mart"
         ).fetchall()

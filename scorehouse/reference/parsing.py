@@ -97,7 +97,8 @@ def parse_date(values: pd.Series) -> pd.Series:
         if not match:
             return None
         try:
-            return dt.datetime(*(int(g) for g in match.groups()))
+            year, month, day = (int(g) for g in match.groups())
+            return dt.datetime(year, month, day)
         except ValueError:
             return None
 

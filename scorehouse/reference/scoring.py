@@ -381,7 +381,7 @@ def match_rule(rule, signals: pd.DataFrame) -> pd.DataFrame:
             return candidates[np.array(hit, dtype=bool)]
     else:
         texts = [_normalized(t) for t in candidates["signal_text"]]
-        value = _normalized(rule.match_value)
+        value = _normalized(rule.match_value) or ""
     if operator == "equals":
         hit = [t is not None and t == value for t in texts]
     elif operator == "in":
@@ -442,14 +442,14 @@ def scored_occurrences(
         if counted.empty:
             continue
         windows = config.step_windows[config.step_windows["window_set"] == rule.decay_windows]
-        factors = []
+        factor_list: list[float] = []
         for occurred_at in counted["occurred_at"]:
             if pd.isna(occurred_at):
                 age = 0.0
             else:
                 age = float(age_in_whole_days(occurred_at.to_pydatetime(), as_of))
-            factors.append(decay_factor(rule.decay_method, age, rule.decay_param, windows))
-        factors = np.array(factors, dtype=float)
+            factor_list.append(decay_factor(rule.decay_method, age, rule.decay_param, windows))
+        factors = np.array(factor_list, dtype=float)
         frames.append(
             pd.DataFrame(
                 {
@@ -664,6 +664,7 @@ def score_contacts(
         total = round_half_away(weighted / 100.0, decimals)
         fit_grade = grade_for(scores["fit"], bands[bands["dimension"] == "fit"])
         level = grade_for(scores["engagement"], bands[bands["dimension"] == "engagement"])
+        assert fit_grade is not None and level is not None, "grade bands cover 0-100"
         lead_grade = fit_grade + level
         parts = by_contact.get(contact.contact_id)
         qualifying = (
