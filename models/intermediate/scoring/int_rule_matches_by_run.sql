@@ -76,14 +76,7 @@ matched as (
         rules.model_id,
         rules.rule_id,
         rules.repeat_control
-    from signals
-    inner join rules
-        on signals.signal = rules.signal
-    inner join scoring_models
-        on rules.model_id = scoring_models.model_id
-    where
-        {{ rule_applies_to_entity('rules', 'scoring_models', 'signals.entity_type') }}
-        and {{ rule_matches_signal('rules', 'signals') }}
+    {{ signals_matched_to_rules('signals') }}
 ),
 
 by_run as (
