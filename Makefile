@@ -30,8 +30,8 @@ DOCS_PORT ?= 8080
 
 help:
 	@echo "make demo   set up, generate demo data, load it, dbt build, print a summary"
-	@echo "make test   lint (sqlfluff, ruff), dbt build with every test on a small dataset, pytest,"
-	@echo "            then the same build on PostgreSQL and on Spark, compared with DuckDB's"
+	@echo "make test   lint (ruff, mypy, sqlfluff), dbt build with every test on a small dataset,"
+	@echo "            then pytest beside the same build on PostgreSQL and Spark, compared with DuckDB's"
 	@echo "make test-postgres / make test-spark   one engine's build (after make dbt-test)"
 	@echo "make reference   the Python reference of acquisition scoring against the marts"
 	@echo "make lock   re-resolve pyproject.toml into requirements.lock and requirements-dev.lock"
@@ -84,8 +84,8 @@ demo: setup
 
 # Lint (one core: sqlfluff) beside the dbt build of dbt-test and the installs of the BI
 # readers' venvs (mostly download), then pytest beside the PostgreSQL and Spark builds
-# (they only read dbt-test's warehouse, as the BI tests do, and Spark's per-statement
-# waits leave a core free much of the time); each step's output shown whole when it ends.
+# (they only read dbt-test's warehouse, as the BI tests do, so nothing waits for pytest's
+# slowest file to start them); each step's output shown whole when it ends.
 test: setup-dev
 	$(MAKE) --no-print-directory -j3 --output-sync=target lint dbt-test $(DUCKDB1_STAMP) $(SUPERSET_STAMP)
 	$(MAKE) --no-print-directory -j3 --output-sync=target pytest test-postgres test-spark
