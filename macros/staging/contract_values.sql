@@ -1,7 +1,9 @@
 {#- The values the raw data contract accepts in column `column` of raw table `table`: its
     `meta.accepted_values` in the sources YAML, the one place they are written (the
     loader's contract, the generator and the reference scorer read them there too). An
-    empty list while parsing; a table or column without the list fails compilation. -#}
+    empty list while parsing, and for a source switched off by var
+    `scorehouse_disabled_sources` (dbt leaves it out of the graph; its raw table is empty,
+    macro check_disabled_sources); a table or column without the list fails compilation. -#}
 {% macro contract_values(table, column) -%}
     {%- if not execute -%}
         {{ return([]) }}
@@ -13,6 +15,9 @@
             {{ return(values) }}
         {%- endif -%}
     {%- endfor -%}
+    {%- if table in scorehouse.disabled_sources() -%}
+        {{ return([]) }}
+    {%- endif -%}
     {{ exceptions.raise_compiler_error(
         'contract_values: the sources YAML gives no meta.accepted_values for ' ~ table ~ '.' ~ column
     ) }}
