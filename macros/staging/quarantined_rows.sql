@@ -1,18 +1,26 @@
 {#- The body of a quarantine model: every row of a base model that staging cannot use,
-    with its reason code, parsed and raw values, and lineage (file, row, load time). The
-    model depends on seed `quarantine_reasons`, which its reason codes are tested
-    against, so that a selection of it and its parents (`+`) builds the seed too. -#}
+    with its reason code and what the code means (seed `quarantine_reasons`; null for a
+    code the seed lacks, which the model's not_null test refuses), parsed and raw
+    values, and lineage (file, row, load time). -#}
 {% macro quarantined_rows(base_model) -%}
--- depends_on: {{ ref('quarantine_reasons') }}
 with
 
 base as (
     select * from {{ ref(base_model) }}
 ),
 
+reasons as (
+    select * from {{ ref('quarantine_reasons') }}
+),
+
 quarantined as (
-    select * from base
-    where quarantine_reason is not null
+    select
+        base.*,
+        reasons.meaning as quarantine_reason_meaning
+    from base
+    left join reasons
+        on base.quarantine_reason = reasons.reason_code
+    where base.quarantine_reason is not null
 )
 
 select * from quarantined
