@@ -6,7 +6,8 @@
     - `whatif`: the candidate rule set named by var `scorehouse_candidate_rule_set` as of the same
       past dates, to compare with the backtest.
     Every scoring model downstream is keyed by `run_id`, so backtests use exactly the
-    same SQL as production scores. The list comes from macro scoring_runs. -#}
+    same SQL as production scores. The list comes from macro scoring_runs, each run's date from macro
+    run_as_of_at. -#}
 {%- set runs = scoring_runs() %}
 
 with
@@ -17,7 +18,7 @@ runs as (
             '{{ run.run_id }}' as run_id,
             '{{ run.run_type }}' as run_type,
             '{{ run.rule_set }}' as rule_set,
-            {{ dbt.dateadd('day', -run.days_back, as_of_timestamp()) }} as as_of_at
+            {{ run_as_of_at(run) }} as as_of_at
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 )

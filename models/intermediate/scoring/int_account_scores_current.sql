@@ -3,7 +3,8 @@
     (int_account_scores_rolled_up); for account models with a fit and an engagement
     dimension (expansion, retention, adoption), the account's own scores and grade, with
     no contact counts. With the account's stage and open pipeline then
-    (int_account_stages_dated) and its buying group (int_account_buying_groups). -#}
+    (int_account_stages_dated). account_scores adds the buying group
+    (int_account_buying_groups). -#}
 with
 
 runs as (
@@ -24,10 +25,6 @@ rolled_up as (
 
 account_stages as (
     select * from {{ ref('int_account_stages_dated') }}
-),
-
-buying_groups as (
-    select * from {{ ref('int_account_buying_groups') }}
 ),
 
 current_run as (
@@ -94,8 +91,6 @@ final as (
             when account_stages.has_open_opportunity then 'opportunity'
             else 'prospect'
         end as account_stage,
-        buying_groups.engaged_seniorities,
-        buying_groups.engaged_departments,
         unioned.fit_score,
         unioned.engagement_score,
         unioned.total_score,
@@ -108,8 +103,6 @@ final as (
     cross join current_run
     left join account_stages
         on current_run.run_id = account_stages.run_id and unioned.account_id = account_stages.account_id
-    left join buying_groups
-        on unioned.account_id = buying_groups.account_id and unioned.model_id = buying_groups.model_id
 )
 
 select * from final

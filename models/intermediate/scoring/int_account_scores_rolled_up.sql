@@ -26,16 +26,13 @@ scores as (
     select * from {{ ref('int_scores_graded') }}
 ),
 
-scoring_models as (
-    select * from {{ ref('scoring_models') }}
-),
-
-dimensions as (
-    select * from {{ ref('scoring_dimensions') }}
-),
-
-categories as (
-    select * from {{ ref('scoring_categories') }}
+contact_models as (
+    {#- With their dimension weights and the weight of their account-level fit. #}
+    select * from {{ ref('int_scoring_models') }}
+    where
+        entity_type = 'contact'
+        and fit_weight_pct is not null
+        and account_fit_weight is not null
 ),
 
 rule_points as (
@@ -48,28 +45,6 @@ contacts as (
 
 bands as (
     select * from {{ ref('grade_bands') }}
-),
-
-account_fit_weights as (
-    select
-        model_id,
-        sum(weight_pct) as account_fit_weight
-    from categories
-    where dimension = 'fit' and entity_level = 'account'
-    group by model_id
-),
-
-contact_model_weights as (
-    select
-        scoring_models.model_id,
-        max(case when dimensions.dimension = 'fit' then dimensions.weight_pct else 0 end) as fit_weight_pct,
-        max(case when dimensions.dimension = 'engagement' then dimensions.weight_pct else 0 end)
-            as engagement_weight_pct
-    from scoring_models
-    inner join dimensions
-        on scoring_models.model_id = dimensions.model_id
-    where scoring_models.entity_type = 'contact'
-    group by scoring_models.model_id
 ),
 
 account_fit as (
@@ -130,21 +105,19 @@ rolled_up as (
         scores.run_id,
         scores.entity_id as account_id,
         scores.model_id,
-        {{ round_points('coalesce(account_fit.fit_points, 0) * 100.0 / account_fit_weights.account_fit_weight') }}
+        {{ round_points('coalesce(account_fit.fit_points, 0) * 100.0 / contact_models.account_fit_weight') }}
             as fit_score,
         {{ round_points('coalesce(engagement_rollup.engagement_score, 0)') }} as engagement_score,
-        contact_model_weights.fit_weight_pct,
-        contact_model_weights.engagement_weight_pct,
+        contact_models.fit_weight_pct,
+        contact_models.engagement_weight_pct,
         coalesce(engagement_rollup.contact_count, 0) as contact_count,
         coalesce(engagement_rollup.engaged_contact_count, 0) as engaged_contact_count,
         coalesce(engagement_rollup.mql_contact_count, 0) as mql_contact_count
     from scores
     inner join runs
         on scores.run_id = runs.run_id
-    inner join contact_model_weights
-        on scores.model_id = contact_model_weights.model_id
-    inner join account_fit_weights
-        on scores.model_id = account_fit_weights.model_id
+    inner join contact_models
+        on scores.model_id = contact_models.model_id
     left join account_fit
         on
             scores.run_id = account_fit.run_id

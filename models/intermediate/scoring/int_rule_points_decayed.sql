@@ -38,22 +38,17 @@ step_windows as (
     select * from {{ ref('decay_step_windows') }}
 ),
 
-scoring_runs as (
-    select * from {{ ref('int_scoring_runs') }}
-),
-
 population as (
     select * from {{ ref('int_scoring_population') }}
 ),
 
 run_dates as (
-    {#- One row: each run's date in its own column. #}
+    {#- One row: each run's date in its own column (macro run_as_of_at, as int_scoring_runs). #}
     select
         {%- for run in runs %}
-            max(case when run_id = '{{ run.run_id }}' then as_of_at end) as as_of_at_{{ loop.index }}
+            {{ run_as_of_at(run) }} as as_of_at_{{ loop.index }}
             {%- if not loop.last %},{% endif %}
         {%- endfor %}
-    from scoring_runs
 ),
 
 all_matches as (

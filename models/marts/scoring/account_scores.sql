@@ -4,13 +4,17 @@
     and the combined grade. For account models with a fit and an engagement dimension
     (expansion, retention, adoption): the customer's own scores and grade, with the
     expected conversion: the backtest conversion of the grade (model_performance; account
-    models only, since contact models are backtested on contacts). The scores, stage and
-    buying group come from int_account_scores_current; each row carries the version of
-    its model's configuration (int_rule_set_versions). -#}
+    models only, since contact models are backtested on contacts). The scores and stage
+    come from int_account_scores_current, the buying group from int_account_buying_groups;
+    each row carries the version of its model's configuration (int_rule_set_versions). -#}
 with
 
 account_scores as (
     select * from {{ ref('int_account_scores_current') }}
+),
+
+buying_groups as (
+    select * from {{ ref('int_account_buying_groups') }}
 ),
 
 versions as (
@@ -40,8 +44,8 @@ final as (
         account_scores.engagement_level,
         account_scores.fit_grade || account_scores.engagement_level as account_grade,
         account_scores.account_stage,
-        account_scores.engaged_seniorities,
-        account_scores.engaged_departments,
+        buying_groups.engaged_seniorities,
+        buying_groups.engaged_departments,
         account_scores.fit_score,
         account_scores.engagement_score,
         account_scores.total_score,
@@ -55,6 +59,8 @@ final as (
     from account_scores
     inner join versions
         on account_scores.model_id = versions.model_id
+    left join buying_groups
+        on account_scores.account_id = buying_groups.account_id and account_scores.model_id = buying_groups.model_id
     left join grade_conversion
         on
             account_scores.model_id = grade_conversion.model_id
