@@ -2,14 +2,9 @@
     the values a run computes at its own date. A contact's `days_inactive` (dated by its
     last activity, so it decays like an event) and `account_active_days`; an account's
     metrics from int_account_metrics_dated (ARR, payments, expansion, usage, NPS,
-    support). A null value gives no row (no points). int_rule_matches_by_run matches them
+    support; macro account_metric_signals). A null value gives no row (no points). int_rule_matches_by_run matches them
     to the rules. -#}
-{%- set metrics = [
-    'arr', 'on_time_payment_pct', 'avg_days_late', 'expansions_won', 'expansion_rate_pct',
-    'usage_trend_pct', 'active_users',
-    'feature_breadth', 'days_since_last_login', 'latest_nps', 'tickets_in_window',
-    'open_escalations', 'avg_resolution_hours',
-] %}
+{%- set metrics = account_metric_signals() %}
 
 with
 
