@@ -31,26 +31,24 @@ computed as (
 
 catalogued_only as (
     select
-        signal,
-        entity_type,
+        catalogued.signal,
+        catalogued.entity_type,
         'in seed signals, computed by no model' as problem
     from catalogued
-    where not exists (
-        select 1 from computed
-        where computed.signal = catalogued.signal and computed.entity_type = catalogued.entity_type
-    )
+    left join computed
+        on catalogued.signal = computed.signal and catalogued.entity_type = computed.entity_type
+    where computed.signal is null
 ),
 
 computed_only as (
     select
-        signal,
-        entity_type,
+        computed.signal,
+        computed.entity_type,
         'computed, missing from seed signals' as problem
     from computed
-    where not exists (
-        select 1 from catalogued
-        where catalogued.signal = computed.signal and catalogued.entity_type = computed.entity_type
-    )
+    left join catalogued
+        on computed.signal = catalogued.signal and computed.entity_type = catalogued.entity_type
+    where catalogued.signal is null
 )
 
 select * from catalogued_only
