@@ -107,7 +107,7 @@ lint-sql: setup-dev
 dbt-test: setup-dev
 	rm -rf $(TEST_DIR)/raw $(TEST_DIR)/truth $(TEST_DB)
 	$(BIN)/scorehouse generate --out $(TEST_DIR) --scale $(TEST_SCALE)
-	$(BIN)/python -m scorehouse.generate.dirty_values $(TEST_DIR)/raw
+	$(BIN)/python -m scorehouse.devtools.generate.dirty_values $(TEST_DIR)/raw
 	SCOREHOUSE_DB=$(TEST_DB) $(BIN)/scorehouse load --input-dir $(TEST_DIR)/raw
 	SCOREHOUSE_DB=$(TEST_DB) $(BIN)/dbt source freshness
 	SCOREHOUSE_DB=$(TEST_DB) $(BIN)/scorehouse build --as-of 2026-11-01

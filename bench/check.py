@@ -20,8 +20,8 @@ from pathlib import Path
 import duckdb
 
 # The columns compared, and how, are those of the reference implementation's comparison.
-from scorehouse.reference.compare import EXACT_COLUMNS as EXACT
-from scorehouse.reference.compare import SCORE_COLUMNS as SCORES
+from scorehouse.devtools.reference.compare import EXACT_COLUMNS as EXACT
+from scorehouse.devtools.reference.compare import SCORE_COLUMNS as SCORES
 
 TOLERANCE = 1e-9
 

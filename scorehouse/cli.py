@@ -78,7 +78,7 @@ def _seconds(text: str) -> float:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from scorehouse.generate import generate
+    from scorehouse.devtools.generate import generate
 
     summary = generate(
         Path(args.out), scale=args.scale, seed=args.seed, end_date=args.end_date, fmt=args.format
@@ -118,7 +118,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_split(args: argparse.Namespace) -> int:
-    from scorehouse.increments import split_increments
+    from scorehouse.devtools.increments import split_increments
 
     counts = split_increments(Path(args.input_dir), Path(args.out), args.first_day, args.days)
     for folder, tables in counts.items():
@@ -160,7 +160,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_crosscheck(args: argparse.Namespace) -> int:
-    from scorehouse.crosscheck import crosscheck
+    from scorehouse.devtools.crosscheck import crosscheck
 
     engines = list(dict.fromkeys(args.engines))
     problems = crosscheck(Path(args.db), engines)
@@ -587,7 +587,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from scorehouse.evaluate import evaluate
+    from scorehouse.devtools.evaluate import evaluate
 
     print(evaluate(Path(args.db), Path(args.truth_dir)))
     return 0
@@ -698,7 +698,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from scorehouse.dbt import run_dbt
-    from scorehouse.generate import generate
+    from scorehouse.devtools.generate import generate
     from scorehouse.load import load
     from scorehouse.publish import publish
     from scorehouse.summary import format_summary, staging_summary

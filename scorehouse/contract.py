@@ -94,10 +94,27 @@ class Table:
 
 
 def load_contract(project_dir: Path = PROJECT_DIR) -> dict[str, Table]:
-    """Return the raw tables of the contract, keyed by table name, in a stable order."""
+    """Return the raw tables of the contract, keyed by table name, in a stable order.
+
+    The sources YAML is parsed once for a given text: each call reads the files, and
+    parses them again only when one has changed (or one was added or removed). Each call
+    returns a dict of its own; the tables in it are immutable, shared by every caller."""
+    return dict(_parse_contract(project_dir, _read_sources(project_dir)))
+
+
+def _read_sources(project_dir: Path) -> tuple[tuple[Path, str], ...]:
+    """Each sources YAML of the project with its text, in a stable order."""
+    paths = sorted((project_dir / "models" / "staging").glob("*/_*__sources.yml"))
+    return tuple((path, path.read_text()) for path in paths)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_contract(project_dir: Path, sources: tuple[tuple[Path, str], ...]) -> dict[str, Table]:
+    """The contract of the sources YAML texts `sources` (cached: never change the dict
+    returned, load_contract gives its callers copies)."""
     tables: dict[str, Table] = {}
-    for path in sorted((project_dir / "models" / "staging").glob("*/_*__sources.yml")):
-        doc = yaml.safe_load(path.read_text())
+    for path, text in sources:
+        doc = yaml.safe_load(text)
         for source in doc.get("sources", []):
             for table in source.get("tables", []):
                 columns = []
@@ -132,8 +149,7 @@ def load_contract(project_dir: Path = PROJECT_DIR) -> dict[str, Table]:
     return tables
 
 
-@functools.cache
-def accepted_values(table: str, column: str) -> list[str]:
+def accepted_values(table: str, column: str) -> tuple[str, ...]:
     """The values the contract accepts in `column` of raw table `table`, in the order the
     sources YAML lists them (the generator draws from them by position)."""
     values = next(
@@ -141,4 +157,4 @@ def accepted_values(table: str, column: str) -> list[str]:
     )
     if not values:
         raise ValueError(f"the sources YAML gives no meta.accepted_values for {table}.{column}")
-    return list(values)
+    return values

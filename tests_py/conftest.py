@@ -143,7 +143,7 @@ def project(tmp_path: Path) -> Project:
 @pytest.fixture(scope="session")
 def generated_raw(tmp_path_factory) -> Path:
     """A small generated dataset shared by the tests that only read it."""
-    from scorehouse.generate import generate
+    from scorehouse.devtools.generate import generate
 
     out = tmp_path_factory.mktemp("generated")
     generate(out, scale=0.03, seed=7)

@@ -1,6 +1,6 @@
 """Hostile values never reach a score: the test data of `make dbt-test` carries, in every
 numeric and time column of every raw table, `NaN`, `Infinity`, `-inf`, `1e308`,
-`infinity`, `-infinity`, `0001-01-01` and `9999-12-31` (scorehouse.generate.dirty_values).
+`infinity`, `-infinity`, `0001-01-01` and `9999-12-31` (scorehouse.devtools.generate.dirty_values).
 Each such row is quarantined with a reason, and no published mart holds a non-finite
 value. The PostgreSQL and Spark builds of `make test` read the same raw tables, and their
 `staging_row_counts` (every quarantine reason, counted) must equal DuckDB's, so the
@@ -16,7 +16,7 @@ import yaml
 
 from scorehouse.checks import _non_finite_sql
 from scorehouse.contract import PROJECT_DIR, load_contract
-from scorehouse.generate.dirty_values import PREFIX
+from scorehouse.devtools.generate.dirty_values import PREFIX
 from tests_py.bi_warehouse import built_test_warehouse
 
 

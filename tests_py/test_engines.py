@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from scorehouse.crosscheck import Mart, compare_marts, mart_keys
+from scorehouse.devtools.crosscheck import Mart, compare_marts, mart_keys
 from scorehouse.engines import copy_raw
 from scorehouse.errors import ScorehouseError
 from scorehouse.publish import BI_MARTS

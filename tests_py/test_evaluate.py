@@ -1,6 +1,6 @@
 """The Python ROC AUC used against the hidden truth, on cases checked by hand."""
 
-from scorehouse.evaluate import roc_auc
+from scorehouse.devtools.evaluate import roc_auc
 
 
 def test_roc_auc_counts_ties_as_half():

@@ -13,8 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from scorehouse.contract import load_contract
-from scorehouse.generate import TABLES, generate, main
-from scorehouse.generate._vocab import BOT_USER_AGENTS
+from scorehouse.devtools.generate import TABLES, generate, main
+from scorehouse.devtools.generate._vocab import BOT_USER_AGENTS
 
 SCALE = 0.02
 PK = {

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from scorehouse.devtools.increments import split_increments
 from scorehouse.errors import ScorehouseError
-from scorehouse.increments import split_increments
 from tests_py.conftest import NO_DATA_TESTS, copy_project
 from tests_py.test_determinism import mart_digests
 

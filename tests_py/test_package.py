@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from scorehouse.contract import PROJECT_DIR
-from scorehouse.generate import generate
+from scorehouse.devtools.generate import generate
 from scorehouse.load import load
 
 DBT = str(Path(sys.executable).parent / "dbt")

@@ -2,11 +2,12 @@
 
 `scorehouse publish` writes the DuckDB file in storage format v1.0.0 and every mart as a
 Parquet file. Here a DuckDB 1.x, in a venv of its own (requirements-duckdb1.lock), runs
-scorehouse/readers_check.py on a publication of the `make dbt-test` warehouse: every mart,
-in the DuckDB file, through its `marts` view and in Parquet, has the rows the publication
-recorded. The same DuckDB refuses a file in DuckDB 2.0's own format, so the check fails a
-publication written without the older format. The check's other refusals (a Parquet file
-of other rows, the link on another folder) are shown with the project's DuckDB.
+scorehouse/devtools/readers_check.py on a publication of the `make dbt-test` warehouse:
+every mart, in the DuckDB file, through its `marts` view and in Parquet, has the rows the
+publication recorded. The same DuckDB refuses a file in DuckDB 2.0's own format, so the
+check fails a publication written without the older format. The check's other refusals (a
+Parquet file of other rows, the link on another folder) are shown with the project's
+DuckDB.
 
 That venv's python is named by SCOREHOUSE_DUCKDB1_PYTHON; without it the tests that need
 it are skipped with the commands that make one, except in CI, where that is a failure.
@@ -24,8 +25,8 @@ import duckdb
 import pytest
 
 from scorehouse.contract import PROJECT_DIR
+from scorehouse.devtools.readers_check import check_publication
 from scorehouse.publish import BI_MARTS, PARQUET_LINK, PARQUET_VERSIONS
-from scorehouse.readers_check import check_publication
 from tests_py.bi_warehouse import check_venv, pinned, published_test_marts, query, skip_or_fail
 
 LOCK = PROJECT_DIR / "requirements-duckdb1.lock"
@@ -52,9 +53,9 @@ def publication(tmp_path_factory) -> Path:
 
 
 def readers_check(python: str, db: Path) -> subprocess.CompletedProcess:
-    """scorehouse/readers_check.py run by `python`, as the lead's make target runs it."""
+    """scorehouse/devtools/readers_check.py run by `python`, as the lead's make target runs it."""
     return subprocess.run(
-        [python, "-m", "scorehouse.readers_check", str(db)],
+        [python, "-m", "scorehouse.devtools.readers_check", str(db)],
         cwd=PROJECT_DIR,
         capture_output=True,
         text=True,

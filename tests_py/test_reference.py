@@ -1,4 +1,4 @@
-"""The independent Python reference (scorehouse.reference) against the dbt marts.
+"""The independent Python reference (scorehouse.devtools.reference) against the dbt marts.
 
 One small generated dataset is built once for the module; the reference scores the same
 raw files with the same seeds, and every acquisition score must agree to 1e-9, grades and
@@ -16,10 +16,10 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from scorehouse.reference import load_config, reference_scores, stage_all
-from scorehouse.reference.compare import compare, read_marts
-from scorehouse.reference.parsing import parse_timestamp, round_points
-from scorehouse.reference.scoring import (
+from scorehouse.devtools.reference import load_config, reference_scores, stage_all
+from scorehouse.devtools.reference.compare import compare, read_marts
+from scorehouse.devtools.reference.parsing import parse_timestamp, round_points
+from scorehouse.devtools.reference.scoring import (
     RulePoints,
     age_in_whole_days,
     cap_dimension,

@@ -7,7 +7,7 @@ project's own (the lock pins 2.x). So this module imports nothing but the standa
 library and duckdb, and runs in a venv that has only the DuckDB to check
 (requirements-duckdb1.lock), from the project folder:
 
-    <venv>/bin/python -m scorehouse.readers_check data/published/scorehouse.duckdb
+    <venv>/bin/python -m scorehouse.devtools.readers_check data/published/scorehouse.duckdb
 
 It opens the file read-only and the Parquet folder the file names
 (`parquet.versions/<_publication.parquet_version>`), and for every mart that
@@ -118,7 +118,7 @@ def check_publication(published_db: Path) -> tuple[list[str], list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m scorehouse.readers_check",
+        prog="python -m scorehouse.devtools.readers_check",
         description="read every mart of a publication with this Python's DuckDB",
     )
     parser.add_argument("published_db", type=Path, help="the publication's DuckDB file")

@@ -401,7 +401,7 @@ def _truth(w: World, truth: Path, dirt: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
-        prog="python -m scorehouse.generate", description=__doc__.split("\n")[0]
+        prog="python -m scorehouse.devtools.generate", description=__doc__.split("\n")[0]
     )
     p.add_argument("--out", type=Path, default=Path("data"), help="output directory")
     p.add_argument("--scale", type=float, default=1.0, help="volume multiplier (1.0 = ~1M events)")

@@ -1,7 +1,7 @@
-"""`python -m scorehouse.generate`: write the demo data set."""
+"""`python -m scorehouse.devtools.generate`: write the demo data set."""
 
 import sys
 
-from scorehouse.generate import main
+from scorehouse.devtools.generate import main
 
 sys.exit(main())

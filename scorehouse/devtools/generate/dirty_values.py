@@ -10,7 +10,7 @@ quarantine every one of them, with a reason, on every engine alike, and no mart 
 a non-finite value (`make dbt-test` builds the test data with them; the test-postgres
 and test-spark builds compare their quarantine counts with DuckDB's).
 
-    python -m scorehouse.generate.dirty_values data/test/raw
+    python -m scorehouse.devtools.generate.dirty_values data/test/raw
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def append_dirty_values(raw_dir: Path) -> dict[str, list[str]]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m scorehouse.generate.dirty_values RAW_DIR", file=sys.stderr)
+        print("usage: python -m scorehouse.devtools.generate.dirty_values RAW_DIR", file=sys.stderr)
         return 2
     for table, ids in append_dirty_values(Path(args[0])).items():
         print(f"{table:<24} {len(ids):>4} hostile row(s) appended")

@@ -6,7 +6,7 @@ the raw files and the seeds, without running or importing the project's SQL.
 `tests_py/test_reference.py` compares it with the dbt marts `lead_scores` and
 `lead_score_breakdown`: any drift of the SQL from the method fails it.
 
-    from scorehouse.reference import reference_scores
+    from scorehouse.devtools.reference import reference_scores
     scores = reference_scores(raw_dir, as_of=date(2026, 11, 1), loaded_at=datetime(...))
     scores.lead_scores, scores.breakdown
 """
