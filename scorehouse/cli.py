@@ -182,10 +182,39 @@ def _today() -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """dbt build for one date. A build of everything that succeeds on the DuckDB
+    warehouse is recorded, so that `--changed` builds only what a later configuration
+    edit changed (scorehouse.build_state)."""
+    from scorehouse import build_state
     from scorehouse.dbt import resolve_as_of, run_dbt
 
     as_of = resolve_as_of(args.as_of, args.dbt_args, _today())
-    return run_dbt(["build", *args.dbt_args], as_of=as_of)
+    target = _dbt_target(args.dbt_args)
+    db = default_db() if default_db().is_absolute() else PROJECT_DIR / default_db()
+    select: list[str] = []
+    if args.changed:
+        if target != "duckdb":
+            raise ScorehouseError(
+                f"--changed needs the DuckDB warehouse (target {target}): it reads the raw "
+                "loads there; build everything on this target"
+            )
+        plan = build_state.plan(db, as_of, args.dbt_args)
+        print(f"scorehouse: {plan.reason}", flush=True)
+        select = plan.select
+    code = run_dbt(["build", *args.dbt_args, *select], as_of=as_of)
+    if code == 0 and target == "duckdb" and not build_state.selects_nodes(args.dbt_args):
+        build_state.record(db, as_of, args.dbt_args)
+    return code
+
+
+def _dbt_target(dbt_args: list[str]) -> str:
+    """The profile target dbt builds: `--target`/`-t`, else SCOREHOUSE_TARGET (profiles.yml)."""
+    for i, arg in enumerate(dbt_args):
+        if arg in ("--target", "-t") and i + 1 < len(dbt_args):
+            return dbt_args[i + 1]
+        if arg.startswith("--target="):
+            return arg.split("=", 1)[1]
+    return os.environ.get("SCOREHOUSE_TARGET", "duckdb")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -813,6 +842,13 @@ def build_parser() -> argparse.ArgumentParser:
         "build", help="dbt build for one scoring date (further arguments go to dbt build)"
     )
     bd.add_argument("--as-of", type=_as_of, help="scoring date (default: today, UTC)")
+    bd.add_argument(
+        "--changed",
+        action="store_true",
+        help="build only what changed since the last build of this warehouse (a seed, model "
+        "or macro edit, and what is downstream of it); everything when the date, the raw "
+        "loads or the vars changed",
+    )
     bd.set_defaults(func=cmd_build)
 
     rn = sub.add_parser(
