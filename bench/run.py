@@ -41,6 +41,8 @@ from pathlib import Path
 
 import peers
 
+from scorehouse import build_state
+
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
 BIN = Path(sys.executable).parent
@@ -265,6 +267,46 @@ class Bench:
             if code != 0:
                 self.failed = True
 
+    def edit_loop(self, as_of: dt.date, events: int) -> None:
+        """The rule-edit loop of marketing ops, twice: one rule's points changed
+        (`pricing_page`, 15 -> 40), `scorehouse validate`, and the warehouse brought up to
+        date with `scorehouse build --changed` (what the edit reaches, with its tests);
+        then the edit undone the same way. The marts must then be what they were before.
+        The first `validate` also pays for dbt's parse of the project without the vars of
+        the builds above; the second is the loop as a user runs it again and again."""
+        sh = str(BIN / "scorehouse")
+        # The incremental build above built every model as of `as_of`: record it, as
+        # `scorehouse build` records its own builds.
+        build_state.record(self.db, as_of.isoformat(), [])
+        before = marts_digest(self.db)
+        rules = PROJECT_DIR / "seeds" / "scoring" / "scoring_rules.csv"
+        original = rules.read_text()
+        edited = original.replace(",/pricing,,,15,exponential,", ",/pricing,,,40,exponential,", 1)
+        if edited == original:
+            raise SystemExit(
+                "edit loop: pricing_page (15 points, exponential) not in scoring_rules.csv"
+            )
+        validate = [sh, "validate", "--db", str(self.db)]
+        build = [sh, "build", "--as-of", as_of.isoformat(), "--changed"]
+        try:
+            rules.write_text(edited)
+            self.run("edit_validate", validate, events)
+            self.run("edit_build", build, events, dbt=True)
+        finally:
+            rules.write_text(original)
+        self.run("undo_validate", validate, events)
+        self.run("undo_build", build, events, dbt=True)
+        after = marts_digest(self.db)
+        verdict = (
+            f"EQUAL: {len(after)} marts as before the edit"
+            if after == before
+            else "DIFFERENT: " + ", ".join(t for t in sorted(after) if after[t] != before.get(t))
+        )
+        self.checks.append(f"scale {self.scale}, check_edit_undone: {verdict}")
+        print(f"[scale {self.scale}] check_edit_undone: {verdict}", flush=True)
+        if after != before:
+            self.failed = True
+
     def resume(self) -> bool:
         """With --resume: keep the generated, split and loaded data of an interrupted run
         of this scale, and its measured steps up to the load, so that only the rest runs."""
@@ -330,9 +372,33 @@ class Bench:
         self.run("incremental_build", self.dbt_build(next_day), day_events, dbt=True)
         out = self.baseline("baseline_after_day", [base, day], next_day, base_events + day_events)
         self.check("check_after_day", out, next_day)
+        self.edit_loop(next_day, base_events + day_events)
         if not self.keep:
             shutil.rmtree(data)
             shutil.rmtree(split)
+
+
+def marts_digest(db: Path) -> dict[str, str]:
+    """Each mart's rows, sorted, as one md5: two warehouses with the same digests hold the
+    same marts."""
+    import hashlib
+
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        ).fetchall()
+        digests = {}
+        for (table,) in tables:
+            rows = sorted(
+                repr(row) for row in con.execute(f'select * from marts."{table}"').fetchall()
+            )
+            digests[table] = hashlib.md5("\n".join(rows).encode()).hexdigest()
+        return digests
+    finally:
+        con.close()
 
 
 def fmt(seconds: float) -> str:

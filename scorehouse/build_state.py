@@ -113,6 +113,17 @@ def record(
     (folder / "build.json").write_text(json.dumps(seen, indent=2, sort_keys=True) + "\n")
 
 
+def staging_is_current(db: str | Path) -> bool:
+    """Whether a build of `db` is recorded and no raw load came since: its staging models
+    then hold the raw tables as they are (what `scorehouse validate` need not rebuild)."""
+    try:
+        before = json.loads((state_dir(db) / "build.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        return False
+    last = _last_load(Path(db))
+    return last is not None and before.get("last raw load") == last
+
+
 def plan(db: str | Path, as_of: str, dbt_args: list[str], project_dir: Path = PROJECT_DIR) -> Plan:
     """What `--changed` builds: what changed since the recorded build, or everything."""
     if selects_nodes(dbt_args):

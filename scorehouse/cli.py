@@ -139,15 +139,22 @@ def cmd_copy_raw(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check the scoring configuration against the warehouse's data, without scoring:
     the seeds, the custom fields staged from the raw tables (the signal catalogue), and
-    the configuration check with its tests. dbt prints each problem on one line."""
+    the configuration check with its tests. dbt prints each problem on one line. When a
+    build of the warehouse is recorded and no raw load came since, its staging is
+    current: only the seeds and the check are built."""
     import time
 
+    from scorehouse import build_state
     from scorehouse.dbt import run_dbt
 
     start = time.monotonic()
+    if build_state.staging_is_current(args.db):
+        selection = ["+int_scoring_rules_checked,resource_type:seed"]
+        selection += ["int_scoring_config_problems", "int_scoring_rules_checked"]
+    else:
+        selection = ["+int_scoring_rules_checked"]
     code = run_dbt(
-        ["--quiet", "build", "--select", "+int_scoring_rules_checked"]
-        + ["--indirect-selection", "cautious"],
+        ["--quiet", "build", "--select", *selection, "--indirect-selection", "cautious"],
         project_dir=args.project_dir,
         db=args.db,
     )
@@ -201,10 +208,27 @@ def cmd_build(args: argparse.Namespace) -> int:
         plan = build_state.plan(db, as_of, args.dbt_args)
         print(f"scorehouse: {plan.reason}", flush=True)
         select = plan.select
-    code = run_dbt(["build", *args.dbt_args, *select], as_of=as_of)
-    if code == 0 and target == "duckdb" and not build_state.selects_nodes(args.dbt_args):
-        build_state.record(db, as_of, args.dbt_args)
+    # `db` as the other commands pass it (scorehouse.dbt.warehouse_setting): the same
+    # profile, so that `validate` and `build` share dbt's parse of the project.
+    code = run_dbt(["build", *args.dbt_args, *select], as_of=as_of, db=db)
+    if code == 0:
+        _record_build(db, as_of, args.dbt_args, PROJECT_DIR)
     return code
+
+
+def _record_build(db: Path, as_of: str, dbt_args: list[str], project_dir: Path) -> None:
+    """After a build that succeeded: what it saw, for a later `build --changed`, when it
+    built every model of the DuckDB warehouse. Not recorded: said, not fatal."""
+    from scorehouse import build_state
+
+    if _dbt_target(dbt_args) != "duckdb" or build_state.selects_nodes(dbt_args):
+        return
+    try:
+        build_state.record(db, as_of, dbt_args, project_dir)
+    except (ScorehouseError, OSError) as exc:
+        print(
+            f"scorehouse: warning: this build is not recorded for --changed: {exc}", file=sys.stderr
+        )
 
 
 def _dbt_target(dbt_args: list[str]) -> str:
@@ -264,6 +288,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return code
+    _record_build(Path(args.db), as_of, args.dbt_args, Path(args.project_dir))
     if not check_stage(stages, Path(args.db), docs_dir_for(args), Path(args.project_dir)):
         print(
             f"scorehouse: quality checks failed; the publication at {args.published_db} was "
@@ -585,6 +610,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return code
+    _record_build(Path(args.db), as_of, args.dbt_args, Path(args.project_dir))
     if not check_stage(stages, Path(args.db), docs_dir_for(args), Path(args.project_dir)):
         print("scorehouse: quality checks failed; nothing was published", file=sys.stderr)
         return 1

@@ -113,3 +113,15 @@ def test_a_rule_edit_rebuilds_scoring_and_not_staging(tmp_path, generated_raw):
         "where rule_id = 'pricing_page'"
     )
     assert points == [(40.0,)]
+
+
+def test_staging_is_current_until_a_new_load(tmp_path):
+    """`scorehouse validate` rebuilds staging only when a load came since the last build."""
+    project, db = _project(tmp_path)
+    assert not build_state.staging_is_current(db)
+    build_state.record(db, AS_OF, [], project)
+    assert build_state.staging_is_current(db)
+    con = duckdb.connect(str(db))
+    con.execute("insert into raw._loads values (2)")
+    con.close()
+    assert not build_state.staging_is_current(db)

@@ -18,7 +18,10 @@ def test_build_passes_further_arguments_to_dbt(monkeypatch):
     calls = []
     monkeypatch.setattr("scorehouse.dbt.run_dbt", lambda args, **kw: calls.append((args, kw)) or 0)
     assert cli.main(["build", "--as-of", "2026-11-01", "--select", "lead_scores+"]) == 0
-    assert calls == [(["build", "--select", "lead_scores+"], {"as_of": "2026-11-01"})]
+    [(args, kw)] = calls
+    assert args == ["build", "--select", "lead_scores+"]
+    assert kw["as_of"] == "2026-11-01"
+    assert kw["db"].is_absolute() and kw["db"].name == cli.default_db().name
 
 
 def test_a_bad_date_is_refused_with_a_clear_message(capsys):
