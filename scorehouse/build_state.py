@@ -136,6 +136,10 @@ def plan(db: str | Path, as_of: str, dbt_args: list[str], project_dir: Path = PR
     except json.JSONDecodeError:
         return Plan([], f"{folder / 'build.json'} is not readable: building everything")
     now = fingerprint(db, as_of, dbt_args, project_dir)
+    if now["last raw load"] is None:
+        # Loads that `scorehouse load` did not record (another loader, another raw
+        # schema): whether new data came cannot be known.
+        return Plan([], f"no raw load of {db} is recorded in raw._loads: building everything")
     differs = [key for key in sorted(now) if before.get(key) != now[key]]
     if differs:
         what = ", ".join(

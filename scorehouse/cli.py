@@ -610,7 +610,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return code
-    _record_build(Path(args.db), as_of, args.dbt_args, Path(args.project_dir))
+    # The rescoring build built every model as of `current`, with no dbt argument.
+    _record_build(Path(args.db), current.isoformat(), [], Path(args.project_dir))
     if not check_stage(stages, Path(args.db), docs_dir_for(args), Path(args.project_dir)):
         print("scorehouse: quality checks failed; nothing was published", file=sys.stderr)
         return 1

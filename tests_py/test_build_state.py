@@ -83,6 +83,19 @@ def test_what_the_manifest_cannot_compare_makes_it_build_everything(tmp_path, ch
     assert said in plan.reason and "building everything" in plan.reason
 
 
+def test_loads_it_cannot_see_make_it_build_everything(tmp_path):
+    """Raw tables loaded by something else than `scorehouse load` (no raw._loads): a new
+    load could not be seen, so nothing is taken for current."""
+    project, db = _project(tmp_path)
+    build_state.record(db, AS_OF, [], project)
+    con = duckdb.connect(str(db))
+    con.execute("drop table raw._loads")
+    con.close()
+    plan = build_state.plan(db, AS_OF, [], project)
+    assert plan.select == [] and "no raw load" in plan.reason
+    assert not build_state.staging_is_current(db)
+
+
 def test_a_selection_of_ones_own_is_refused(tmp_path):
     project, db = _project(tmp_path)
     with pytest.raises(ScorehouseError, match="--changed chooses what to build"):
