@@ -42,6 +42,7 @@ from pathlib import Path
 import peers
 
 from scorehouse import build_state
+from scorehouse.dbt import AS_OF_ENV, warehouse_setting
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -170,7 +171,9 @@ class Bench:
         self.env = {
             **os.environ,
             "DBT_PROFILES_DIR": str(PROJECT_DIR),
-            "SCOREHOUSE_DB": str(self.db),
+            # As `scorehouse` passes it (relative to the project): the bench's dbt commands
+            # and its `scorehouse` commands then share one profile, and dbt's parse.
+            "SCOREHOUSE_DB": warehouse_setting(self.db, PROJECT_DIR),
             "SCOREHOUSE_ENV": "demo",
             "DO_NOT_TRACK": "1",
             "GX_ANALYTICS_ENABLED": "false",
@@ -216,9 +219,14 @@ class Bench:
             raise SystemExit(f"{name} failed (exit {code}); see {log}")
         return step
 
-    def dbt_build(self, as_of: dt.date) -> list[str]:
-        vars_ = json.dumps({"scorehouse_as_of_date": as_of.isoformat()})
-        return [str(BIN / "dbt"), "build", "--vars", vars_, *NO_TESTS]
+    def dbt_build(self) -> list[str]:
+        return [str(BIN / "dbt"), "build", *NO_TESTS]
+
+    @staticmethod
+    def dated(as_of: dt.date) -> dict[str, str]:
+        """The scoring date as `scorehouse` passes it to dbt: by environment variable, not
+        `--vars`, which would make every new date cost dbt a full parse of the project."""
+        return {AS_OF_ENV: as_of.isoformat()}
 
     def baseline(self, name: str, raw_dirs: list[Path], as_of: dt.date, events: int) -> Path:
         out = self.dir / f"{name}.parquet"
@@ -249,7 +257,10 @@ class Bench:
         with peers.environment(engine, self.dir / engine) as env:
             copy = [sh, "copy-raw", "--to", engine, "--db", str(self.db)]
             self.run(f"copy_raw_{engine}", copy, events, env=env)
-            self.run(f"full_build_{engine}", self.dbt_build(SPLIT_DAY), events, dbt=True, env=env)
+            full = self.dbt_build()
+            self.run(
+                f"full_build_{engine}", full, events, dbt=True, env={**env, **self.dated(SPLIT_DAY)}
+            )
             command = [sh, "crosscheck", "--with", engine, "--db", str(self.db)]
             log = self.logs / f"crosscheck_{engine}.log"
             with log.open("w") as out:
@@ -357,11 +368,11 @@ class Bench:
         # model rebuilt with --full-refresh).
         if not resume:
             self.run("load_base", [sh, "load", "--input-dir", str(base)], base_events)
-        build = self.dbt_build(SPLIT_DAY) + (["--full-refresh"] if resume else [])
-        self.run("full_build", build, base_events, dbt=True)
+        build = self.dbt_build() + (["--full-refresh"] if resume else [])
+        self.run("full_build", build, base_events, dbt=True, env=self.dated(SPLIT_DAY))
         if self.tests:
-            vars_ = json.dumps({"scorehouse_as_of_date": SPLIT_DAY.isoformat()})
-            self.run("tests", [str(BIN / "dbt"), "test", "--vars", vars_], base_events, dbt=True)
+            test = [str(BIN / "dbt"), "test"]
+            self.run("tests", test, base_events, dbt=True, env=self.dated(SPLIT_DAY))
         out = self.baseline("baseline_full", [base], SPLIT_DAY, base_events)
         self.check("check_full", out, SPLIT_DAY)
         for engine in self.peer_engines:
@@ -369,7 +380,9 @@ class Bench:
 
         # The daily run: one new day of events.
         self.run("load_day", [sh, "load", "--append", "--input-dir", str(day)], day_events)
-        self.run("incremental_build", self.dbt_build(next_day), day_events, dbt=True)
+        self.run(
+            "incremental_build", self.dbt_build(), day_events, dbt=True, env=self.dated(next_day)
+        )
         out = self.baseline("baseline_after_day", [base, day], next_day, base_events + day_events)
         self.check("check_after_day", out, next_day)
         self.edit_loop(next_day, base_events + day_events)
