@@ -779,6 +779,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if code != 0:
         print(f"dbt build failed (exit {code})", file=sys.stderr)
         return code
+    _record_build(Path(args.db), as_of, [], PROJECT_DIR)
     if not quality_gate(Path(args.db), default_docs_dir(Path(args.db))):
         return 1
     publish(Path(args.db), Path(args.published_db))
