@@ -4,8 +4,8 @@ it changed (`scorehouse build --changed`).
 A `scorehouse build` that builds everything and succeeds records, beside the DuckDB
 warehouse (`<warehouse>.last-build/`), dbt's manifest (every node's checksum, the seeds'
 contents included) and what dbt's state comparison cannot see: the scoring date, the last
-raw load, dbt_project.yml (its vars), the command's dbt arguments and the seeds too large
-for dbt to compare (1 MiB and more).
+raw load, dbt_project.yml (its vars), the command's dbt arguments, SCOREHOUSE_ENV and the
+seeds too large for dbt to compare (1 MiB and more).
 
 `--changed` then builds `state:modified+` against that manifest: the edited seeds, models
 and macros and everything downstream of them, with their tests. Staging and the event
@@ -96,6 +96,8 @@ def fingerprint(
         "dbt_project.yml": _sha256(project_dir / "dbt_project.yml"),
         "dbt arguments": list(dbt_args),
         "large seeds": large_seeds,
+        # The sources' freshness configuration depends on it (make demo sets `demo`).
+        "SCOREHOUSE_ENV": os.environ.get("SCOREHOUSE_ENV", "production"),
     }
 
 
@@ -144,7 +146,7 @@ def plan(db: str | Path, as_of: str, dbt_args: list[str], project_dir: Path = PR
     if differs:
         what = ", ".join(
             f"{key} {before.get(key)} -> {now[key]}"
-            if key in ("scoring date", "last raw load")
+            if key in ("scoring date", "last raw load", "SCOREHOUSE_ENV")
             else key
             for key in differs
         )

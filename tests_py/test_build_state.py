@@ -57,10 +57,14 @@ def test_after_a_recorded_build_it_builds_what_changed(tmp_path):
         ("load", "last raw load 1 -> 2"),
         ("vars", "dbt_project.yml"),
         ("arguments", "dbt arguments"),
+        ("environment", "SCOREHOUSE_ENV demo -> production"),
     ],
 )
-def test_what_the_manifest_cannot_compare_makes_it_build_everything(tmp_path, change, said):
+def test_what_the_manifest_cannot_compare_makes_it_build_everything(
+    tmp_path, monkeypatch, change, said
+):
     project, db = _project(tmp_path)
+    monkeypatch.setenv("SCOREHOUSE_ENV", "demo" if change == "environment" else "production")
     build_state.record(db, AS_OF, [], project)
     as_of, args = AS_OF, []
     if change == "date":
@@ -76,8 +80,10 @@ def test_what_the_manifest_cannot_compare_makes_it_build_everything(tmp_path, ch
                 "scorehouse_top_reasons_count: 3", "scorehouse_top_reasons_count: 4"
             )
         )
-    else:
+    elif change == "arguments":
         args = ["--full-refresh"]
+    else:
+        monkeypatch.setenv("SCOREHOUSE_ENV", "production")
     plan = build_state.plan(db, as_of, args, project)
     assert plan.select == []
     assert said in plan.reason and "building everything" in plan.reason
