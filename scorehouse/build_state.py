@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,8 +57,8 @@ def state_dir(db: str | Path) -> Path:
     return path.with_name(path.name + ".last-build")
 
 
-def _target_dir(project_dir: Path) -> Path:
-    target = os.environ.get("DBT_TARGET_PATH")
+def _target_dir(project_dir: Path, env: Mapping[str, str]) -> Path:
+    target = env.get("DBT_TARGET_PATH")
     if not target:
         return project_dir / "target"
     return Path(target) if Path(target).is_absolute() else project_dir / target
@@ -82,9 +83,15 @@ def _last_load(db: Path) -> int | None:
 
 
 def fingerprint(
-    db: str | Path, as_of: str, dbt_args: list[str], project_dir: Path = PROJECT_DIR
+    db: str | Path,
+    as_of: str,
+    dbt_args: list[str],
+    project_dir: Path = PROJECT_DIR,
+    env: Mapping[str, str] | None = None,
 ) -> dict:
-    """What a build depends on beyond what dbt's manifest compares."""
+    """What a build depends on beyond what dbt's manifest compares; `env` is the
+    environment dbt ran in (default: this process's)."""
+    env = os.environ if env is None else env
     large_seeds = {
         str(path.relative_to(project_dir)): _sha256(path)
         for path in sorted((project_dir / "seeds").rglob("*.csv"))
@@ -97,21 +104,27 @@ def fingerprint(
         "dbt arguments": list(dbt_args),
         "large seeds": large_seeds,
         # The sources' freshness configuration depends on it (make demo sets `demo`).
-        "SCOREHOUSE_ENV": os.environ.get("SCOREHOUSE_ENV", "production"),
+        "SCOREHOUSE_ENV": env.get("SCOREHOUSE_ENV", "production"),
     }
 
 
 def record(
-    db: str | Path, as_of: str, dbt_args: list[str], project_dir: Path = PROJECT_DIR
+    db: str | Path,
+    as_of: str,
+    dbt_args: list[str],
+    project_dir: Path = PROJECT_DIR,
+    env: Mapping[str, str] | None = None,
 ) -> None:
-    """Keep what the build that just succeeded saw (module docstring)."""
-    manifest = _target_dir(project_dir) / "manifest.json"
+    """Keep what the build that just succeeded saw (module docstring); `env` is the
+    environment dbt ran in (default: this process's)."""
+    env = os.environ if env is None else env
+    manifest = _target_dir(project_dir, env) / "manifest.json"
     if not manifest.exists():
         raise ScorehouseError(f"the build wrote no {manifest}; nothing recorded for --changed")
     folder = state_dir(db)
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(manifest, folder / "manifest.json")
-    seen = fingerprint(db, as_of, dbt_args, project_dir)
+    seen = fingerprint(db, as_of, dbt_args, project_dir, env)
     (folder / "build.json").write_text(json.dumps(seen, indent=2, sort_keys=True) + "\n")
 
 
