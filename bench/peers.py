@@ -1,7 +1,8 @@
 """The engines a user would pick instead of DuckDB, for the benchmark: a throw-away
-PostgreSQL cluster and a local Spark session, as `make test-postgres` and
-`make test-spark` use them (.ci/test-postgres, .ci/test-spark), here as environments
-for `scorehouse copy-raw` and `dbt build`."""
+PostgreSQL cluster (as `make test-postgres` uses it, .ci/test-postgres), a local Spark
+session, and a standalone Spark cluster built through its Thrift server (as
+`make test-spark` uses it, .ci/test-spark), here as environments for
+`scorehouse copy-raw` and `dbt build`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-PEERS = ("postgres", "spark")
+PEERS = ("postgres", "spark", "spark_thrift")
 
 
 def _free_port() -> int:
@@ -90,10 +91,35 @@ def spark(folder: Path) -> Iterator[dict[str, str]]:
     yield {"SCOREHOUSE_TARGET": "spark", "SCOREHOUSE_SPARK_DIR": str(folder)}
 
 
+@contextlib.contextmanager
+def spark_thrift(folder: Path) -> Iterator[dict[str, str]]:
+    """A standalone Spark cluster in `folder` (a master, two one-core workers, the Thrift
+    server) on free ports of 127.0.0.1; stopped on exit."""
+    from scorehouse.devtools import spark_cluster
+
+    if shutil.which("java") is None:
+        raise SystemExit("Spark needs Java 17 (Debian: apt-get install -y openjdk-17-jre-headless)")
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    state = spark_cluster.start(folder, master_port=_free_port(), thrift_port=_free_port())
+    try:
+        yield {
+            "SCOREHOUSE_TARGET": "spark_thrift",
+            "SCOREHOUSE_SPARK_DIR": str(folder),
+            "SCOREHOUSE_SPARK_HOST": spark_cluster.HOST,
+            "SCOREHOUSE_SPARK_PORT": str(state["thrift_port"]),
+        }
+    finally:
+        spark_cluster.stop(folder)
+
+
 def environment(engine: str, folder: Path):
     """The context manager that provides `engine` in `folder`."""
     if engine == "postgres":
         return postgres(folder)
     if engine == "spark":
         return spark(folder)
+    if engine == "spark_thrift":
+        return spark_thrift(folder)
     raise SystemExit(f"unknown peer engine {engine!r}; expected one of {', '.join(PEERS)}")

@@ -74,7 +74,11 @@ class Step:
     dbt_s: float | None = None
     notes: str = ""
     rows_processed: list[tuple[str, int, int]] = field(default_factory=list)
-    top_models: list[tuple[str, float]] = field(default_factory=list)
+    model_times: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def top_models(self) -> list[tuple[str, float]]:
+        return self.model_times[:8]
 
     @property
     def events_per_s(self) -> float:
@@ -146,8 +150,9 @@ def count_events(raw_dir: Path) -> int:
     return sum(count_rows(raw_dir / f"{table}.csv") for table in EVENT_TABLES)
 
 
-def model_times(run_results: Path, top: int = 8) -> list[tuple[str, float]]:
-    """The slowest models of the last dbt invocation (target/run_results.json)."""
+def model_times(run_results: Path) -> list[tuple[str, float]]:
+    """Each model of the last dbt invocation (target/run_results.json) and its time, the
+    slowest first."""
     if not run_results.exists():
         return []
     results = json.loads(run_results.read_text())["results"]
@@ -156,7 +161,20 @@ def model_times(run_results: Path, top: int = 8) -> list[tuple[str, float]]:
         for r in results
         if r["unique_id"].startswith("model.")
     ]
-    return sorted(times, key=lambda t: -t[1])[:top]
+    return sorted(times, key=lambda t: -t[1])
+
+
+def statements_line(name: str, times: list[tuple[str, float]], top: int = 8) -> str:
+    """Where a dbt step's time goes: the cost every statement pays (the median model,
+    on an engine with a cost per statement) against the work of the slowest models."""
+    seconds = sorted(t for _, t in times)
+    median = seconds[len(seconds) // 2]
+    slowest = sum(t for _, t in times[:top])
+    return (
+        f"- {name}: {len(seconds)} models, {sum(seconds):.1f} s in all; median model "
+        f"{median:.2f} s ({len(seconds)} x median = {len(seconds) * median:.1f} s); "
+        f"the {top} slowest {slowest:.1f} s"
+    )
 
 
 class Bench:
@@ -203,7 +221,7 @@ class Bench:
                 (m.group(1), int(m.group(2)), int(m.group(3)))
                 for m in ROWS_PROCESSED.finditer(text)
             ]
-            step.top_models = model_times(run_results)
+            step.model_times = model_times(run_results)
             if run_results.exists():
                 shutil.copy(run_results, self.logs / f"{name}.run_results.json")
             summary = re.findall(r"Done\. PASS=\d+ WARN=\d+ ERROR=\d+ SKIP=\d+[^\n]*", text)
@@ -468,6 +486,12 @@ def write_scale(bench: Bench, stamp: dict[str, str]) -> None:
         if s.top_models and s.name != "tests":
             top = ", ".join(f"`{m}` {t:.1f} s" for m, t in s.top_models)
             lines.append(f"- {s.name}: {top}")
+    lines += [
+        "",
+        "## Statements: what each model pays, against the work of the slowest",
+        "",
+    ]
+    lines += [statements_line(s.name, s.model_times) for s in bench.steps if s.model_times]
     lines += ["", "## Rows processed (incremental models, from the dbt log)", ""]
     for s in bench.steps:
         for model, n, m in s.rows_processed:

@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 from scorehouse.contract import PROJECT_DIR
+from scorehouse.engines import ENGINES
 from scorehouse.errors import ScorehouseError
 from scorehouse.sql import one_row
 
@@ -851,7 +852,8 @@ def build_parser() -> argparse.ArgumentParser:
         "copy-raw",
         help="copy the loaded raw schema from the DuckDB warehouse into PostgreSQL or Spark",
     )
-    cp.add_argument("--to", choices=["postgres", "spark"], required=True)
+    # The engines are named as the targets of profiles.yml that build on them.
+    cp.add_argument("--to", choices=ENGINES, required=True)
     cp.add_argument("--db", default=str(default_db()), help="the DuckDB warehouse to copy from")
     cp.add_argument("--raw-schema", default="raw")
     cp.set_defaults(func=cmd_copy_raw)
@@ -860,9 +862,7 @@ def build_parser() -> argparse.ArgumentParser:
         "crosscheck",
         help="compare the published marts of DuckDB with those of PostgreSQL and/or Spark",
     )
-    cc.add_argument(
-        "--with", dest="engines", action="append", choices=["postgres", "spark"], required=True
-    )
+    cc.add_argument("--with", dest="engines", action="append", choices=ENGINES, required=True)
     cc.add_argument("--db", default=str(default_db()), help="the DuckDB warehouse (reference)")
     cc.set_defaults(func=cmd_crosscheck)
 

@@ -13,6 +13,10 @@ tables as they are: every contract column as text, plus the lineage columns
 - Spark: DuckDB writes each table to Parquet, and a local SparkSession saves it as a
   table, with the warehouse folder and Derby metastore of the `spark` target
   (`SCOREHOUSE_SPARK_DIR`), so that dbt's session sees the same tables.
+- Spark through a Thrift server (`spark_thrift`, a cluster): DuckDB writes each table to
+  Parquet in `SCOREHOUSE_SPARK_DIR/copy-raw`, a folder the cluster must read at the same
+  path, and `create table ... as select` through the Thrift server (`SCOREHOUSE_SPARK_HOST`,
+  `_PORT`, `_USER`, as the target) makes it a table.
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ import duckdb
 from scorehouse.contract import PROJECT_DIR, Table, load_contract
 from scorehouse.errors import ScorehouseError
 
-ENGINES = ("postgres", "spark")
+# The other engines, named as the targets of profiles.yml that build on them.
+ENGINES = ("postgres", "spark", "spark_thrift")
 
 # Types of the lineage columns the loader adds; every contract column is text.
 LINEAGE_TYPES = {
@@ -85,14 +90,18 @@ def _select(table: Table, raw_schema: str) -> str:
     return f"select {columns} from {_quote(raw_schema)}.{_quote(table.name)}"
 
 
+def _port(variable: str, default: str) -> int:
+    port = os.environ.get(variable, default)
+    if not port.isdigit():
+        raise ScorehouseError(f"{variable} must be a port number, got {port!r}")
+    return int(port)
+
+
 def postgres_settings() -> dict[str, str | int]:
     """psycopg2 connection arguments from the environment (as in profiles.yml)."""
-    port = os.environ.get("SCOREHOUSE_PG_PORT", "5432")
-    if not port.isdigit():
-        raise ScorehouseError(f"SCOREHOUSE_PG_PORT must be a port number, got {port!r}")
     return {
         "host": os.environ.get("SCOREHOUSE_PG_HOST", "127.0.0.1"),
-        "port": int(port),
+        "port": _port("SCOREHOUSE_PG_PORT", "5432"),
         "user": os.environ.get("SCOREHOUSE_PG_USER", "scorehouse"),
         "password": os.environ.get("SCOREHOUSE_PG_PASSWORD", ""),
         "dbname": os.environ.get("SCOREHOUSE_PG_DBNAME", "scorehouse"),
@@ -235,10 +244,81 @@ def copy_to_spark(
     return copied
 
 
+def spark_thrift_settings() -> dict[str, str | int]:
+    """The Thrift server of the `spark_thrift` target of profiles.yml."""
+    return {
+        "host": os.environ.get("SCOREHOUSE_SPARK_HOST", "127.0.0.1"),
+        "port": _port("SCOREHOUSE_SPARK_PORT", "10000"),
+        "username": os.environ.get("SCOREHOUSE_SPARK_USER", "scorehouse"),
+    }
+
+
+def connect_spark_thrift():
+    """A PyHive connection to the Spark Thrift server, or a ScorehouseError that says where
+    it tried."""
+    try:
+        from pyhive import hive
+    except ImportError as exc:
+        raise ScorehouseError(
+            "PyHive is not installed; run `make setup-dev` (it installs requirements-dev.lock)"
+        ) from exc
+    settings = spark_thrift_settings()
+    try:
+        # In UTC, as dbt's sessions (profiles.yml): timestamps are read and written as UTC.
+        return hive.connect(
+            auth="NONE", configuration={"spark.sql.session.timeZone": "UTC"}, **settings
+        )
+    except Exception as exc:  # thrift raises its own transport errors, not OSError
+        raise ScorehouseError(
+            f"cannot connect to the Spark Thrift server as {settings['username']!r} at "
+            f"{settings['host']}:{settings['port']} ({exc}); start it, or set "
+            "SCOREHOUSE_SPARK_HOST, SCOREHOUSE_SPARK_PORT and SCOREHOUSE_SPARK_USER"
+        ) from exc
+
+
+def copy_to_spark_thrift(
+    db_path: Path, *, raw_schema: str = "raw", contract: dict[str, Table] | None = None
+) -> list[CopiedTable]:
+    """Replace the raw tables behind the Spark Thrift server with those of DuckDB."""
+    contract = contract or load_contract()
+    con = _open_duckdb(db_path, raw_schema, contract)
+    spark = connect_spark_thrift()
+    copied = []
+    try:
+        cursor = spark.cursor()
+        staging = spark_dir().resolve() / "copy-raw"
+        staging.mkdir(parents=True, exist_ok=True)
+        cursor.execute(f"create database if not exists `{raw_schema}`")
+        for table in contract.values():
+            path = staging / f"{table.name}.parquet"
+            con.execute(
+                f"copy (select * replace (strftime(_loaded_at, '%Y-%m-%d %H:%M:%S.%f') "
+                f"as _loaded_at) from ({_select(table, raw_schema)})) to '{path}' "
+                "(format parquet)"
+            )
+            columns = ", ".join(
+                f"cast(`{name}` as {SPARK_TYPES.get(kind, 'string')}) as `{name}`"
+                for name, kind in _columns(table)
+            )
+            target = f"`{raw_schema}`.`{table.name}`"
+            cursor.execute(f"drop table if exists {target}")
+            cursor.execute(
+                f"create table {target} using parquet as select {columns} from parquet.`{path}`"
+            )
+            cursor.execute(f"select count(*) from {target}")
+            copied.append(CopiedTable(table.name, cursor.fetchone()[0]))
+    finally:
+        con.close()
+        spark.close()
+    return copied
+
+
 def copy_raw(engine: str, db_path: Path, *, raw_schema: str = "raw") -> list[CopiedTable]:
     """Copy the raw schema of the DuckDB warehouse `db_path` into `engine`."""
     if engine == "postgres":
         return copy_to_postgres(db_path, raw_schema=raw_schema)
     if engine == "spark":
         return copy_to_spark(db_path, raw_schema=raw_schema)
+    if engine == "spark_thrift":
+        return copy_to_spark_thrift(db_path, raw_schema=raw_schema)
     raise ScorehouseError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")

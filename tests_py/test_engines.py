@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from scorehouse.devtools import spark_cluster
 from scorehouse.devtools.crosscheck import Mart, compare_marts, mart_keys
 from scorehouse.engines import copy_raw
 from scorehouse.errors import ScorehouseError
@@ -72,12 +73,12 @@ def test_copy_raw_needs_a_loaded_warehouse(tmp_path):
         copy_raw("postgres", tmp_path / "missing.duckdb")
 
 
-def test_copy_raw_names_the_postgres_it_cannot_reach(tmp_path, monkeypatch):
+def _raw_schema(db) -> None:
+    """An empty raw schema of the contract's tables, as `scorehouse load` writes it."""
     import duckdb
 
     from scorehouse.contract import load_contract
 
-    db = tmp_path / "warehouse.duckdb"
     con = duckdb.connect(str(db))
     con.execute("create schema raw")
     for table in load_contract().values():
@@ -87,6 +88,11 @@ def test_copy_raw_names_the_postgres_it_cannot_reach(tmp_path, monkeypatch):
             "_source_file varchar, _source_row bigint)"
         )
     con.close()
+
+
+def test_copy_raw_names_the_postgres_it_cannot_reach(tmp_path, monkeypatch):
+    db = tmp_path / "warehouse.duckdb"
+    _raw_schema(db)
     port = free_port()
     monkeypatch.setenv("SCOREHOUSE_PG_PORT", str(port))
     with pytest.raises(ScorehouseError, match=f"cannot connect to PostgreSQL .*127.0.0.1:{port}"):
@@ -99,3 +105,72 @@ def test_copy_raw_names_the_postgres_it_cannot_reach(tmp_path, monkeypatch):
 def test_copy_raw_refuses_an_unknown_engine(tmp_path):
     with pytest.raises(ScorehouseError, match="unknown engine 'oracle'"):
         copy_raw("oracle", tmp_path / "x.duckdb")
+
+
+def test_copy_raw_names_the_spark_thrift_server_it_cannot_reach(tmp_path, monkeypatch):
+    db = tmp_path / "warehouse.duckdb"
+    _raw_schema(db)
+    port = free_port()
+    monkeypatch.setenv("SCOREHOUSE_SPARK_PORT", str(port))
+    monkeypatch.setenv("SCOREHOUSE_SPARK_DIR", str(tmp_path / "spark"))
+    with pytest.raises(
+        ScorehouseError, match=f"cannot connect to the Spark Thrift server .*127.0.0.1:{port}"
+    ):
+        copy_raw("spark_thrift", db)
+    monkeypatch.setenv("SCOREHOUSE_SPARK_PORT", "ten")
+    with pytest.raises(ScorehouseError, match="SCOREHOUSE_SPARK_PORT must be a port number"):
+        copy_raw("spark_thrift", db)
+
+
+def test_a_cluster_is_not_started_on_a_port_in_use(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(ScorehouseError, match=f"port {port} of 127.0.0.1 is in use"):
+            spark_cluster.start(tmp_path, master_port=port, thrift_port=free_port())
+    assert not (tmp_path / "cluster.json").exists()
+
+
+def test_a_process_that_exits_before_listening_is_reported_with_its_log(tmp_path):
+    import subprocess
+
+    log = tmp_path / "master.log"
+    log.write_text("starting\nError: JAVA_HOME is not set\n")
+    process = subprocess.Popen(["false"])
+    with pytest.raises(ScorehouseError, match=r"(?s)master exited \(1\).*JAVA_HOME is not set"):
+        spark_cluster._wait(process, "master", free_port(), log, timeout=30)
+
+
+def test_stop_ends_every_recorded_process_group(tmp_path):
+    import json
+    import subprocess
+
+    processes = {
+        name: subprocess.Popen(["sleep", "60"], start_new_session=True)
+        for name in ("master", "worker-1", "thrift-server")
+    }
+    pids = {name: process.pid for name, process in processes.items()}
+    (tmp_path / "cluster.json").write_text(json.dumps({"pids": pids}))
+    assert spark_cluster.stop(tmp_path) == ["thrift-server", "worker-1", "master"]
+    for process in processes.values():
+        assert process.wait(timeout=10) != 0
+    assert not (tmp_path / "cluster.json").exists()
+    assert spark_cluster.stop(tmp_path) == []
+
+
+def test_spark_dates_and_timestamps_sent_as_text_are_read_back_as_values():
+    from scorehouse.devtools.crosscheck import _spark_rows, _spark_select
+
+    columns = {"scored_at": "timestamp", "scored_on": "date", "grade": "other"}
+    assert _spark_select(columns) == (
+        "date_format(`scored_at`, 'yyyy-MM-dd HH:mm:ss.SSSSSS') as `scored_at`, "
+        "`scored_on`, `grade`"
+    )
+    rows = [("2026-11-01 06:00:00.000000", "2026-08-03", "2026-08-03"), (None, None, None)]
+    assert _spark_rows(columns, rows) == [
+        (dt.datetime(2026, 11, 1, 6), dt.date(2026, 8, 3), "2026-08-03"),
+        (None, None, None),
+    ]

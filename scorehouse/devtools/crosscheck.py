@@ -158,6 +158,31 @@ def read_postgres(marts: Iterable[str], schema: str = "marts") -> dict[str, Mart
         con.close()
 
 
+def _spark_select(columns: dict[str, str]) -> str:
+    """The select list of a Spark mart whose `columns` map to their kind (`timestamp`,
+    `date` or `other`): timestamps as UTC text, since Python drivers would turn them into
+    local time."""
+    return ", ".join(
+        f"date_format(`{name}`, 'yyyy-MM-dd HH:mm:ss.SSSSSS') as `{name}`"
+        if kind == "timestamp"
+        else f"`{name}`"
+        for name, kind in columns.items()
+    )
+
+
+def _spark_rows(columns: dict[str, str], rows: Iterable[tuple]) -> list[tuple]:
+    """Rows read with _spark_select: timestamps back from text, and dates, which the
+    Thrift server sends as text."""
+    parse = {"timestamp": dt.datetime.fromisoformat, "date": dt.date.fromisoformat}
+    return _rows(
+        tuple(
+            parse[kind](v) if kind in parse and isinstance(v, str) else v
+            for kind, v in zip(columns.values(), row, strict=True)
+        )
+        for row in rows
+    )
+
+
 def read_spark(marts: Iterable[str], schema: str = "marts") -> dict[str, Mart]:
     from scorehouse.engines import spark_session
 
@@ -166,31 +191,39 @@ def read_spark(marts: Iterable[str], schema: str = "marts") -> dict[str, Mart]:
         result = {}
         for mart in marts:
             frame = spark.table(f"`{schema}`.`{mart}`")
-            # Timestamps as UTC text: collect() would turn them into local time.
-            selected = [
-                f"date_format(`{f.name}`, 'yyyy-MM-dd HH:mm:ss.SSSSSS') as `{f.name}`"
-                if f.dataType.typeName().startswith("timestamp")
-                else f"`{f.name}`"
+            columns = {
+                f.name: "timestamp" if f.dataType.typeName().startswith("timestamp") else "other"
                 for f in frame.schema.fields
-            ]
-            timestamps = {
-                f.name for f in frame.schema.fields if f.dataType.typeName().startswith("timestamp")
             }
-            rows = []
-            for row in frame.selectExpr(*selected).collect():
-                rows.append(
-                    tuple(
-                        dt.datetime.fromisoformat(v) if n in timestamps and v is not None else v
-                        for n, v in zip(frame.columns, row, strict=True)
-                    )
-                )
-            result[mart] = Mart(list(frame.columns), _rows(rows))
+            rows = frame.selectExpr(_spark_select(columns)).collect()
+            result[mart] = Mart(list(columns), _spark_rows(columns, rows))
         return result
     finally:
         spark.stop()
 
 
-READERS = {"postgres": read_postgres, "spark": read_spark}
+# The Thrift server's names of the column types _spark_rows turns back into values.
+THRIFT_KINDS = {"TIMESTAMP_TYPE": "timestamp", "DATE_TYPE": "date"}
+
+
+def read_spark_thrift(marts: Iterable[str], schema: str = "marts") -> dict[str, Mart]:
+    from scorehouse.engines import connect_spark_thrift
+
+    con = connect_spark_thrift()
+    try:
+        cursor = con.cursor()
+        result = {}
+        for mart in marts:
+            cursor.execute(f"select * from `{schema}`.`{mart}` limit 0")
+            columns = {d[0]: THRIFT_KINDS.get(d[1], "other") for d in cursor.description}
+            cursor.execute(f"select {_spark_select(columns)} from `{schema}`.`{mart}`")
+            result[mart] = Mart(list(columns), _spark_rows(columns, cursor.fetchall()))
+        return result
+    finally:
+        con.close()
+
+
+READERS = {"postgres": read_postgres, "spark": read_spark, "spark_thrift": read_spark_thrift}
 
 
 def crosscheck(db_path: Path, engines: list[str], tolerance: float = TOLERANCE) -> list[str]:
