@@ -205,6 +205,18 @@ def spark_settings(folder: Path) -> dict[str, str]:
     }
 
 
+def _spark_parquet(con, table: Table, raw_schema: str, staging: Path) -> Path:
+    """One raw table of DuckDB written as Parquet into `staging`, for Spark to read. The
+    timestamp goes as text: Spark reads a DuckDB timestamp as timestamp_ntz, and the
+    readers' cast gives Spark's own timestamp type."""
+    path = staging / f"{table.name}.parquet"
+    con.execute(
+        f"copy (select * replace (strftime(_loaded_at, '%Y-%m-%d %H:%M:%S.%f') "
+        f"as _loaded_at) from ({_select(table, raw_schema)})) to '{path}' (format parquet)"
+    )
+    return path
+
+
 def copy_to_spark(
     db_path: Path, *, raw_schema: str = "raw", contract: dict[str, Table] | None = None
 ) -> list[CopiedTable]:
@@ -218,14 +230,7 @@ def copy_to_spark(
         staging.mkdir(parents=True, exist_ok=True)
         spark.sql(f"create database if not exists `{raw_schema}`")
         for table in contract.values():
-            path = staging / f"{table.name}.parquet"
-            # The timestamp goes as text: Spark reads a DuckDB timestamp as
-            # timestamp_ntz, and the cast below gives Spark's own timestamp type.
-            con.execute(
-                f"copy (select * replace (strftime(_loaded_at, '%Y-%m-%d %H:%M:%S.%f') "
-                f"as _loaded_at) from ({_select(table, raw_schema)})) to '{path}' "
-                "(format parquet)"
-            )
+            path = _spark_parquet(con, table, raw_schema, staging)
             frame = spark.read.parquet(str(path))
             frame = frame.select(
                 *[
@@ -290,12 +295,7 @@ def copy_to_spark_thrift(
         staging.mkdir(parents=True, exist_ok=True)
         cursor.execute(f"create database if not exists `{raw_schema}`")
         for table in contract.values():
-            path = staging / f"{table.name}.parquet"
-            con.execute(
-                f"copy (select * replace (strftime(_loaded_at, '%Y-%m-%d %H:%M:%S.%f') "
-                f"as _loaded_at) from ({_select(table, raw_schema)})) to '{path}' "
-                "(format parquet)"
-            )
+            path = _spark_parquet(con, table, raw_schema, staging)
             columns = ", ".join(
                 f"cast(`{name}` as {SPARK_TYPES.get(kind, 'string')}) as `{name}`"
                 for name, kind in _columns(table)
