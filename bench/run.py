@@ -210,10 +210,11 @@ class Bench:
     ) -> Step:
         log = self.logs / f"{name}.log"
         print(f"[scale {self.scale}] {name}: {' '.join(command)}", flush=True)
-        run_results = PROJECT_DIR / "target" / "run_results.json"
+        env = {**self.env, **(env or {})}
+        run_results = PROJECT_DIR / env.get("DBT_TARGET_PATH", "target") / "run_results.json"
         if dbt and run_results.exists():
             run_results.unlink()
-        wall, cpu, rss, code = measure(command, log, {**self.env, **(env or {})})
+        wall, cpu, rss, code = measure(command, log, env)
         step = Step(self.scale, name, wall, rss, events, code, cpu_s=cpu)
         if dbt:
             text = log.read_text()
@@ -272,7 +273,10 @@ class Bench:
         """The same full build (models only) on `engine`, from the raw tables of the DuckDB
         warehouse, then every mart compared with DuckDB's (`scorehouse crosscheck`)."""
         sh = str(BIN / "scorehouse")
-        with peers.environment(engine, self.dir / engine) as env:
+        with peers.environment(engine, self.dir / engine) as engine_env:
+            # dbt's artefacts apart: another target's parse would replace the one the
+            # DuckDB steps share, and the next of them would parse the project again.
+            env = {**engine_env, "DBT_TARGET_PATH": f"target/bench-{engine}"}
             copy = [sh, "copy-raw", "--to", engine, "--db", str(self.db)]
             self.run(f"copy_raw_{engine}", copy, events, env=env)
             full = self.dbt_build()
