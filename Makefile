@@ -128,7 +128,8 @@ reference: setup-dev
 
 # The same build on the other engines, from the raw tables of $(TEST_DB) (make dbt-test),
 # with the marts compared with DuckDB's. PostgreSQL: a throw-away cluster in
-# $(TEST_DIR)/pg. Spark: a local session, metastore in $(TEST_DIR)/spark.
+# $(TEST_DIR)/pg. Spark: a standalone cluster on 127.0.0.1 (master, two workers, Thrift
+# server), in $(TEST_DIR)/spark-cluster, stopped at the end.
 test-postgres: setup-dev
 	TEST_DB=$(TEST_DB) .ci/test-postgres
 
