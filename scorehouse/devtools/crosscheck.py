@@ -195,7 +195,7 @@ def read_spark(marts: Iterable[str], schema: str = "marts") -> dict[str, Mart]:
                 f.name: "timestamp" if f.dataType.typeName().startswith("timestamp") else "other"
                 for f in frame.schema.fields
             }
-            rows = frame.selectExpr(_spark_select(columns)).collect()
+            rows = spark.sql(f"select {_spark_select(columns)} from `{schema}`.`{mart}`").collect()
             result[mart] = Mart(list(columns), _spark_rows(columns, rows))
         return result
     finally:
