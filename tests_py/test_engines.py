@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pytest
 
@@ -85,7 +86,7 @@ def _raw_schema(db) -> None:
         columns = ", ".join(f'"{c}" varchar' for c in table.column_names)
         con.execute(
             f'create table raw."{table.name}" ({columns}, _loaded_at timestamp, '
-            "_source_file varchar, _source_row bigint)"
+            "_source_file varchar, _source_row bigint, _load_id bigint)"
         )
     con.close()
 
@@ -174,3 +175,39 @@ def test_spark_dates_and_timestamps_sent_as_text_are_read_back_as_values():
         (dt.datetime(2026, 11, 1, 6), dt.date(2026, 8, 3), "2026-08-03"),
         (None, None, None),
     ]
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java 17")
+def test_a_local_spark_session_takes_the_raw_tables_and_gives_back_the_marts(tmp_path, monkeypatch):
+    """The `spark` target's path, which make test-spark (a cluster) does not take: copy-raw
+    into a local session's metastore, and the crosscheck's reader of that metastore."""
+    import duckdb
+
+    from scorehouse.devtools.crosscheck import read_spark
+    from scorehouse.engines import spark_session
+
+    db = tmp_path / "warehouse.duckdb"
+    _raw_schema(db)
+    con = duckdb.connect(str(db))
+    con.execute(
+        "insert into raw.nps_responses by name select 'N1' as nps_response_id, "
+        "timestamp '2026-11-02 06:00:00' as _loaded_at, 'nps.csv' as _source_file, "
+        "1 as _source_row, 7 as _load_id"
+    )
+    con.close()
+    monkeypatch.setenv("SCOREHOUSE_SPARK_DIR", str(tmp_path / "spark"))
+    copied = {c.table: c.rows for c in copy_raw("spark", db)}
+    assert copied["nps_responses"] == 1 and copied["contacts"] == 0
+    spark = spark_session()
+    try:
+        spark.sql("create database marts")
+        spark.sql(
+            "create table marts.lead_scores using parquet as select nps_response_id, _loaded_at, "
+            "to_date(_loaded_at) as loaded_on, cast(_load_id as decimal(10, 2)) as load "
+            "from raw.nps_responses"
+        )
+    finally:
+        spark.stop()
+    mart = read_spark(["lead_scores"])["lead_scores"]
+    assert mart.columns == ["nps_response_id", "_loaded_at", "loaded_on", "load"]
+    assert mart.rows == [("N1", dt.datetime(2026, 11, 2, 6), dt.date(2026, 11, 2), 7)]
