@@ -4,7 +4,7 @@ source as (
     select * from {{ raw_source('billing', 'invoices') }}
 ),
 
-parsed as (
+parsed as {{ materialized_cte() }} (
     select
         {{ clean_text('invoice_id') }} as invoice_id,
         {{ clean_text('account_id') }} as account_id,

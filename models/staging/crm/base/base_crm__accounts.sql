@@ -4,7 +4,7 @@ source as (
     select * from {{ raw_source('crm', 'accounts') }}
 ),
 
-parsed as (
+parsed as {{ materialized_cte() }} (
     select
         {{ clean_text('account_id') }} as account_id,
         {{ clean_text('account_name') }} as account_name,

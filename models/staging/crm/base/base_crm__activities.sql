@@ -8,7 +8,7 @@ source as (
     select * from {{ raw_source('crm', 'activities') }}
 ),
 
-parsed as (
+parsed as {{ materialized_cte() }} (
     select
         {{ clean_text('activity_id') }} as activity_id,
         {{ clean_text('contact_id') }} as contact_id,

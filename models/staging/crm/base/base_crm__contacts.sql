@@ -4,7 +4,7 @@ source as (
     select * from {{ raw_source('crm', 'contacts') }}
 ),
 
-parsed as (
+parsed as {{ materialized_cte() }} (
     select
         {{ clean_text('contact_id') }} as contact_id,
         {{ clean_text('account_id') }} as account_id,

@@ -4,7 +4,7 @@ source as (
     select * from {{ raw_source('crm', 'opportunities') }}
 ),
 
-parsed as (
+parsed as {{ materialized_cte() }} (
     select
         {{ clean_text('opportunity_id') }} as opportunity_id,
         {{ clean_text('account_id') }} as account_id,

@@ -11,7 +11,7 @@ source as (
     select * from {{ raw_source('crm', 'record_fields') }}
 ),
 
-parsed as (
+parsed as {{ materialized_cte() }} (
     select
         lower({{ clean_text('record_type') }}) as record_type,
         {{ clean_text('record_id') }} as record_id,

@@ -12,7 +12,7 @@ source as (
     {{ rows_of_new_loads(watermark) }}
 ),
 
-parsed as (
+parsed as {{ materialized_cte() }} (
     select
         {{ clean_text('email_event_id') }} as email_event_id,
         {{ clean_text('contact_id') }} as contact_id,

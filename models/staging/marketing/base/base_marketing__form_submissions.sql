@@ -4,7 +4,7 @@ source as (
     select * from {{ raw_source('marketing', 'form_submissions') }}
 ),
 
-parsed as (
+parsed as {{ materialized_cte() }} (
     select
         {{ clean_text('form_submission_id') }} as form_submission_id,
         {{ normalize_email('email') }} as email,

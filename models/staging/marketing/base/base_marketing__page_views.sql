@@ -12,7 +12,7 @@ source as (
     {{ rows_of_new_loads(watermark) }}
 ),
 
-parsed as (
+parsed as {{ materialized_cte() }} (
     select
         {{ clean_text('page_view_id') }} as page_view_id,
         {{ clean_text('anonymous_id') }} as anonymous_id,

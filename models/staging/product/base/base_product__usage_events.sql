@@ -12,7 +12,7 @@ source as (
     {{ rows_of_new_loads(watermark) }}
 ),
 
-parsed as (
+parsed as {{ materialized_cte() }} (
     select
         {{ clean_text('usage_event_id') }} as usage_event_id,
         {{ clean_text('account_id') }} as account_id,

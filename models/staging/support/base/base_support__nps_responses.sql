@@ -4,7 +4,7 @@ source as (
     select * from {{ raw_source('support', 'nps_responses') }}
 ),
 
-parsed as (
+parsed as {{ materialized_cte() }} (
     select
         {{ clean_text('nps_response_id') }} as nps_response_id,
         {{ clean_text('account_id') }} as account_id,

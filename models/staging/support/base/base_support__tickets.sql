@@ -4,7 +4,7 @@ source as (
     select * from {{ raw_source('support', 'support_tickets') }}
 ),
 
-parsed as (
+parsed as {{ materialized_cte() }} (
     select
         {{ clean_text('ticket_id') }} as ticket_id,
         {{ clean_text('account_id') }} as account_id,
