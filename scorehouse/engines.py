@@ -26,8 +26,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 from scorehouse.contract import PROJECT_DIR, Table, load_contract
 from scorehouse.errors import ScorehouseError
 
@@ -60,6 +58,9 @@ def _columns(table: Table) -> list[tuple[str, str]]:
 
 
 def _open_duckdb(db_path: Path, raw_schema: str, contract: dict[str, Table]):
+    # Imported here: the CLI reads ENGINES from this module at start-up, for every command.
+    import duckdb
+
     if not db_path.exists():
         raise ScorehouseError(
             f"{db_path}: no DuckDB warehouse; run `scorehouse load` first (or set SCOREHOUSE_DB)"
