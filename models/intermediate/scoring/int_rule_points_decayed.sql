@@ -96,6 +96,10 @@ all_matches as (
 matches as (
     select
         all_matches.*,
+        rules.dimension,
+        rules.category_id,
+        rules.entity_level,
+        rules.rule_cap,
         rules.points,
         rules.decay_method,
         rules.decay_param,
@@ -183,10 +187,19 @@ stepped as (
 ),
 
 by_entity as (
+    {#- The rule's own columns are grouped by too (one value per rule), so that no later
+        join to the rules is needed: joined with the population, they made the engines
+        pair every entity with every rule of its model first (6.4M rows at 1M events). #}
     select
         stepped.rule_set,
         stepped.model_id,
         stepped.rule_id,
+        stepped.dimension,
+        stepped.category_id,
+        stepped.entity_level,
+        stepped.rule_cap,
+        stepped.qualifies_as,
+        stepped.points,
         stepped.entity_type,
         stepped.entity_id,
         {%- for run in runs %}
@@ -218,7 +231,10 @@ by_entity as (
         {%- endfor %}
     from stepped
     cross join run_dates
-    group by stepped.rule_set, stepped.model_id, stepped.rule_id, stepped.entity_type, stepped.entity_id
+    group by
+        stepped.rule_set, stepped.model_id, stepped.rule_id, stepped.dimension, stepped.category_id,
+        stepped.entity_level, stepped.rule_cap, stepped.qualifies_as, stepped.points, stepped.entity_type,
+        stepped.entity_id
 ),
 
 by_run as (
@@ -228,6 +244,12 @@ by_run as (
             rule_set,
             model_id,
             rule_id,
+            dimension,
+            category_id,
+            entity_level,
+            rule_cap,
+            qualifies_as,
+            points,
             entity_type,
             entity_id,
             cast(occurrences_{{ loop.index }} as {{ dbt.type_bigint() }}) as occurrences,
@@ -247,12 +269,12 @@ final as (
         by_run.entity_id,
         by_run.model_id,
         by_run.rule_id,
-        rules.dimension,
-        rules.category_id,
-        rules.rule_cap,
-        rules.qualifies_as,
+        by_run.dimension,
+        by_run.category_id,
+        by_run.rule_cap,
+        by_run.qualifies_as,
         by_run.occurrences,
-        rules.points * by_run.occurrences as base_points,
+        by_run.points * by_run.occurrences as base_points,
         by_run.decayed_points,
         by_run.qualifying_event_at,
         by_run.last_occurred_at
@@ -263,12 +285,7 @@ final as (
             and by_run.model_id = population.model_id
             and by_run.entity_type = population.entity_type
             and by_run.entity_id = population.entity_id
-    inner join rules
-        on
-            by_run.rule_set = rules.rule_set
-            and by_run.model_id = rules.model_id
-            and by_run.rule_id = rules.rule_id
-    where population.scope = 'scored' or (rules.dimension = 'fit' and rules.entity_level = 'account')
+    where population.scope = 'scored' or (by_run.dimension = 'fit' and by_run.entity_level = 'account')
 )
 
 select * from final
