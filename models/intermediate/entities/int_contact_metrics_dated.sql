@@ -54,19 +54,20 @@ last_activity as (
 ),
 
 account_activity as (
+    {#- Per run and account, then given to each of its contacts: counted per contact, the
+        account's days were paired with every one of its people. #}
     select
-        last_activity.run_id,
-        last_activity.contact_id,
+        runs.run_id,
+        activity_days.entity_id as account_id,
         count(distinct activity_days.activity_date) as account_active_days
-    from last_activity
+    from runs
     inner join activity_days
         on
             activity_days.entity_type = 'account'
-            and last_activity.account_id = activity_days.entity_id
-            and activity_days.activity_date < cast(last_activity.as_of_at as date)
-            and activity_days.activity_date >= cast({{ dbt.dateadd('day', -recent, 'last_activity.as_of_at') }} as date)
-            and last_activity.as_of_at > activity_days.known_from
-    group by last_activity.run_id, last_activity.contact_id
+            and activity_days.activity_date < cast(runs.as_of_at as date)
+            and activity_days.activity_date >= cast({{ dbt.dateadd('day', -recent, 'runs.as_of_at') }} as date)
+            and runs.as_of_at > activity_days.known_from
+    group by runs.run_id, activity_days.entity_id
 ),
 
 final as (
@@ -83,7 +84,7 @@ final as (
     left join account_activity
         on
             last_activity.run_id = account_activity.run_id
-            and last_activity.contact_id = account_activity.contact_id
+            and last_activity.account_id = account_activity.account_id
 )
 
 select * from final
