@@ -96,10 +96,6 @@ all_matches as (
 matches as (
     select
         all_matches.*,
-        rules.dimension,
-        rules.category_id,
-        rules.entity_level,
-        rules.rule_cap,
         rules.points,
         rules.decay_method,
         rules.decay_param,
@@ -187,19 +183,10 @@ stepped as (
 ),
 
 by_entity as (
-    {#- The rule's own columns are grouped by too (one value per rule), so that no later
-        join to the rules is needed: joined with the population, they made the engines
-        pair every entity with every rule of its model first (6.4M rows at 1M events). #}
     select
         stepped.rule_set,
         stepped.model_id,
         stepped.rule_id,
-        stepped.dimension,
-        stepped.category_id,
-        stepped.entity_level,
-        stepped.rule_cap,
-        stepped.qualifies_as,
-        stepped.points,
         stepped.entity_type,
         stepped.entity_id,
         {%- for run in runs %}
@@ -231,33 +218,38 @@ by_entity as (
         {%- endfor %}
     from stepped
     cross join run_dates
-    group by
-        stepped.rule_set, stepped.model_id, stepped.rule_id, stepped.dimension, stepped.category_id,
-        stepped.entity_level, stepped.rule_cap, stepped.qualifies_as, stepped.points, stepped.entity_type,
-        stepped.entity_id
+    group by stepped.rule_set, stepped.model_id, stepped.rule_id, stepped.entity_type, stepped.entity_id
 ),
 
 by_run as (
+    {#- Each run's rows, with their rule's columns: joined here, to the few rows of the
+        rules, so that the population below meets only matched rules (joined with the
+        population first, the rules made the engines pair every entity with every rule
+        of its model: 6.4M rows at 1M events). #}
     {%- for run in runs %}
         select
             '{{ run.run_id }}' as run_id,
-            rule_set,
-            model_id,
-            rule_id,
-            dimension,
-            category_id,
-            entity_level,
-            rule_cap,
-            qualifies_as,
-            points,
-            entity_type,
-            entity_id,
-            cast(occurrences_{{ loop.index }} as {{ dbt.type_bigint() }}) as occurrences,
-            decayed_points_{{ loop.index }} as decayed_points,
-            qualifying_event_at_{{ loop.index }} as qualifying_event_at,
-            last_occurred_at_{{ loop.index }} as last_occurred_at
+            by_entity.model_id,
+            by_entity.rule_id,
+            rules.dimension,
+            rules.category_id,
+            rules.entity_level,
+            rules.rule_cap,
+            rules.qualifies_as,
+            rules.points,
+            by_entity.entity_type,
+            by_entity.entity_id,
+            cast(by_entity.occurrences_{{ loop.index }} as {{ dbt.type_bigint() }}) as occurrences,
+            by_entity.decayed_points_{{ loop.index }} as decayed_points,
+            by_entity.qualifying_event_at_{{ loop.index }} as qualifying_event_at,
+            by_entity.last_occurred_at_{{ loop.index }} as last_occurred_at
         from by_entity
-        where rule_set = '{{ run.rule_set }}' and occurrences_{{ loop.index }} is not null
+        inner join rules
+            on
+                by_entity.rule_set = rules.rule_set
+                and by_entity.model_id = rules.model_id
+                and by_entity.rule_id = rules.rule_id
+        where by_entity.rule_set = '{{ run.rule_set }}' and by_entity.occurrences_{{ loop.index }} is not null
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
