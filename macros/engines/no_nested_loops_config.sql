@@ -12,8 +12,8 @@
     loops that compared such rows one by one: 285 s on the test data (more than 19 min
     on a second build, planned partly from the first build's statistics), against 4 s
     with hash joins. The model reads no index, so a nested loop saves nothing there.
-    int_account_scores_rolled_up too: at 10M events PostgreSQL estimated one row where
-    19,743 came out, and summed the rule points again for each (140 s; 31 s without). -#}
+    int_account_scores_rolled_up too: at 10M events PostgreSQL estimated one account where
+    thousands came out, and summed the rule points again for each (docs/engines.md). -#}
 {% macro no_nested_loops_config() -%}
     {{ return(adapter.dispatch('no_nested_loops_config', 'scorehouse')()) }}
 {%- endmacro %}

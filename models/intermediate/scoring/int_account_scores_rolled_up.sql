@@ -6,8 +6,7 @@
     grades from `grade_bands`; and how many contacts are scored, engaged (from
     `scorehouse_buying_group_min_engagement`) and MQL. account_scores shows the current run;
     int_scores_restated the restated one. PostgreSQL runs it without nested loops (macro
-    no_nested_loops_config): it estimated one row where 19,743 accounts came out, and
-    aggregated the rule points again for each (140 s at 10M events). -#}
+    no_nested_loops_config, docs/engines.md). -#}
 {{ no_nested_loops_config() }}
 {%- set rollup = var('scorehouse_account_engagement_rollup') -%}
 {%- if rollup not in ['max', 'sum', 'top_n_avg'] -%}
