@@ -3,7 +3,9 @@
     model's `total` bands in `grade_bands`, risk flags with their reasons, and the
     expansion signal from the model named by var `scorehouse_expansion_signal_model`. Health models are the account models
     with `total` bands (`customer_health` by default). Each row carries the version of
-    its model's configuration (int_rule_set_versions). -#}
+    its model's configuration (int_rule_set_versions). PostgreSQL runs it without nested
+    loops (macro no_nested_loops_config, docs/engines.md). -#}
+{{ no_nested_loops_config() }}
 {%- set str = dbt.type_string() -%}
 
 with
