@@ -12,11 +12,10 @@
     - `is_present`: the signal has a non-empty text or a number;
     - `equals_exact`, `in_exact`, `contains_exact`: as `equals`, `in` and `contains`,
       with case and spaces as written.
-    `text` is the signal's text as compared (lower case, trimmed): by default computed
-    here, for each pair of signal and rule; macro signals_matched_to_rules computes it once
-    per signal. -#}
-{% macro rule_matches_signal(rules, signals, text=none) -%}
-    {%- set text = text or 'lower(trim(' ~ signals ~ '.signal_text))' -%}
+    `text` is the signal's text as compared, lower case and trimmed: macro
+    signals_matched_to_rules computes it once per signal, not once per pair of signal
+    and rule. -#}
+{% macro rule_matches_signal(rules, signals, text) -%}
     {%- set exact = signals ~ '.signal_text' -%}
     (
         {{ rules }}.match_operator = 'any'
