@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,34 +137,35 @@ def copy_to_postgres(
 ) -> list[CopiedTable]:
     """Replace the raw tables in PostgreSQL with those of the DuckDB warehouse."""
     contract = contract or load_contract()
-    con = _open_duckdb(db_path, raw_schema, contract)
-    pg = connect_postgres()
     copied = []
-    try:
-        with tempfile.TemporaryDirectory(prefix="scorehouse-copy-") as tmp, pg, pg.cursor() as cur:
-            cur.execute(f"create schema if not exists {_quote(raw_schema)}")
-            for table in contract.values():
-                target = f"{_quote(raw_schema)}.{_quote(table.name)}"
-                columns = ", ".join(f"{_quote(n)} {t}" for n, t in _columns(table))
-                cur.execute(f"drop table if exists {target}")
-                cur.execute(f"create table {target} ({columns})")
-                # DuckDB's CSV writes null as an empty field and an empty string as "",
-                # which is exactly how PostgreSQL's CSV format reads them back.
-                path = Path(tmp) / f"{table.name}.csv"
-                con.execute(
-                    f"copy ({_select(table, raw_schema)}) to '{path}' "
-                    "(format csv, header false, timestampformat '%Y-%m-%d %H:%M:%S.%f')"
-                )
-                with open(path, encoding="utf-8") as handle:
-                    cur.copy_expert(f"copy {target} from stdin with (format csv)", handle)
-                # Statistics now: the build that follows plans its base models with them,
-                # rather than with guesses until autovacuum comes round.
-                cur.execute(f"analyze {target}")
-                cur.execute(f"select count(*) from {target}")
-                copied.append(CopiedTable(table.name, cur.fetchone()[0]))
-    finally:
-        pg.close()
-        con.close()
+    # psycopg2's connection as a context commits (or rolls back) without closing: closing does.
+    with (
+        _open_duckdb(db_path, raw_schema, contract) as con,
+        closing(connect_postgres()) as pg,
+        tempfile.TemporaryDirectory(prefix="scorehouse-copy-") as tmp,
+        pg,
+        pg.cursor() as cur,
+    ):
+        cur.execute(f"create schema if not exists {_quote(raw_schema)}")
+        for table in contract.values():
+            target = f"{_quote(raw_schema)}.{_quote(table.name)}"
+            columns = ", ".join(f"{_quote(n)} {t}" for n, t in _columns(table))
+            cur.execute(f"drop table if exists {target}")
+            cur.execute(f"create table {target} ({columns})")
+            # DuckDB's CSV writes null as an empty field and an empty string as "",
+            # which is exactly how PostgreSQL's CSV format reads them back.
+            path = Path(tmp) / f"{table.name}.csv"
+            con.execute(
+                f"copy ({_select(table, raw_schema)}) to '{path}' "
+                "(format csv, header false, timestampformat '%Y-%m-%d %H:%M:%S.%f')"
+            )
+            with open(path, encoding="utf-8") as handle:
+                cur.copy_expert(f"copy {target} from stdin with (format csv)", handle)
+            # Statistics now: the build that follows plans its base models with them,
+            # rather than with guesses until autovacuum comes round.
+            cur.execute(f"analyze {target}")
+            cur.execute(f"select count(*) from {target}")
+            copied.append(CopiedTable(table.name, cur.fetchone()[0]))
     return copied
 
 
@@ -223,30 +225,29 @@ def copy_to_spark(
 ) -> list[CopiedTable]:
     """Replace the raw tables in the local Spark metastore with those of DuckDB."""
     contract = contract or load_contract()
-    con = _open_duckdb(db_path, raw_schema, contract)
-    spark = spark_session()
     copied = []
-    try:
-        staging = spark_dir().resolve() / "copy-raw"
-        staging.mkdir(parents=True, exist_ok=True)
-        spark.sql(f"create database if not exists `{raw_schema}`")
-        for table in contract.values():
-            path = _spark_parquet(con, table, raw_schema, staging)
-            frame = spark.read.parquet(str(path))
-            frame = frame.select(
-                *[
-                    frame[name].cast(SPARK_TYPES.get(kind, "string")).alias(name)
-                    for name, kind in _columns(table)
-                ]
-            )
-            frame.write.mode("overwrite").format("parquet").saveAsTable(
-                f"`{raw_schema}`.`{table.name}`"
-            )
-            rows = spark.sql(f"select count(*) from `{raw_schema}`.`{table.name}`").collect()
-            copied.append(CopiedTable(table.name, rows[0][0]))
-    finally:
-        con.close()
-        spark.stop()
+    with _open_duckdb(db_path, raw_schema, contract) as con:
+        spark = spark_session()
+        try:
+            staging = spark_dir().resolve() / "copy-raw"
+            staging.mkdir(parents=True, exist_ok=True)
+            spark.sql(f"create database if not exists `{raw_schema}`")
+            for table in contract.values():
+                path = _spark_parquet(con, table, raw_schema, staging)
+                frame = spark.read.parquet(str(path))
+                frame = frame.select(
+                    *[
+                        frame[name].cast(SPARK_TYPES.get(kind, "string")).alias(name)
+                        for name, kind in _columns(table)
+                    ]
+                )
+                frame.write.mode("overwrite").format("parquet").saveAsTable(
+                    f"`{raw_schema}`.`{table.name}`"
+                )
+                rows = spark.sql(f"select count(*) from `{raw_schema}`.`{table.name}`").collect()
+                copied.append(CopiedTable(table.name, rows[0][0]))
+        finally:
+            spark.stop()
     return copied
 
 
@@ -287,10 +288,11 @@ def copy_to_spark_thrift(
 ) -> list[CopiedTable]:
     """Replace the raw tables behind the Spark Thrift server with those of DuckDB."""
     contract = contract or load_contract()
-    con = _open_duckdb(db_path, raw_schema, contract)
-    spark = connect_spark_thrift()
     copied = []
-    try:
+    with (
+        _open_duckdb(db_path, raw_schema, contract) as con,
+        closing(connect_spark_thrift()) as spark,
+    ):
         cursor = spark.cursor()
         staging = spark_dir().resolve() / "copy-raw"
         staging.mkdir(parents=True, exist_ok=True)
@@ -308,9 +310,6 @@ def copy_to_spark_thrift(
             )
             cursor.execute(f"select count(*) from {target}")
             copied.append(CopiedTable(table.name, cursor.fetchone()[0]))
-    finally:
-        con.close()
-        spark.close()
     return copied
 
 

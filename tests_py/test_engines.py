@@ -91,13 +91,26 @@ def _raw_schema(db) -> None:
     con.close()
 
 
+def _assert_writable(db, failure) -> None:
+    """The failed copy closed its read-only connection, even while its traceback is kept (as
+    a notebook or a scheduler's error handler keeps it): this process can write to the
+    warehouse again. DuckDB refuses a second connection to a file in another mode."""
+    import duckdb
+
+    assert failure.tb is not None
+    duckdb.connect(str(db)).close()
+
+
 def test_copy_raw_names_the_postgres_it_cannot_reach(tmp_path, monkeypatch):
     db = tmp_path / "warehouse.duckdb"
     _raw_schema(db)
     port = free_port()
     monkeypatch.setenv("SCOREHOUSE_PG_PORT", str(port))
-    with pytest.raises(ScorehouseError, match=f"cannot connect to PostgreSQL .*127.0.0.1:{port}"):
+    with pytest.raises(
+        ScorehouseError, match=f"cannot connect to PostgreSQL .*127.0.0.1:{port}"
+    ) as failure:
         copy_raw("postgres", db)
+    _assert_writable(db, failure)
     monkeypatch.setenv("SCOREHOUSE_PG_PORT", "five")
     with pytest.raises(ScorehouseError, match="SCOREHOUSE_PG_PORT must be a port number"):
         copy_raw("postgres", db)
@@ -116,8 +129,9 @@ def test_copy_raw_names_the_spark_thrift_server_it_cannot_reach(tmp_path, monkey
     monkeypatch.setenv("SCOREHOUSE_SPARK_DIR", str(tmp_path / "spark"))
     with pytest.raises(
         ScorehouseError, match=f"cannot connect to the Spark Thrift server .*127.0.0.1:{port}"
-    ):
+    ) as failure:
         copy_raw("spark_thrift", db)
+    _assert_writable(db, failure)
     monkeypatch.setenv("SCOREHOUSE_SPARK_PORT", "ten")
     with pytest.raises(ScorehouseError, match="SCOREHOUSE_SPARK_PORT must be a port number"):
         copy_raw("spark_thrift", db)
