@@ -71,7 +71,9 @@ metrics as (
         baseline_events,
         case
             when baseline_events > 0
-                then 100.0 * (recent_events * {{ baseline }} / {{ recent }} - baseline_events) / baseline_events
+                then 100.0 * (
+                        cast(recent_events as {{ type_double() }}) * {{ baseline }} / {{ recent }} - baseline_events
+                    ) / baseline_events
         end as usage_trend_pct,
         active_users,
         feature_breadth,

@@ -54,7 +54,8 @@ flagged as (
         health.total_tier as value_tier,
         case
             when metrics.usage_trend_pct <= -{{ var('scorehouse_risk_usage_drop_pct') }}
-                then 'usage down ' || cast(cast(round(-metrics.usage_trend_pct, 0) as bigint) as {{ str }})
+                then 'usage down '
+                    || cast(cast({{ round_half_away('-metrics.usage_trend_pct', 0) }} as bigint) as {{ str }})
                     || '% against its baseline'
         end as usage_flag,
         case
@@ -64,7 +65,8 @@ flagged as (
         end as relationship_flag,
         case
             when metrics.on_time_payment_pct < {{ var('scorehouse_risk_on_time_payment_min_pct') }}
-                then 'only ' || cast(cast(round(metrics.on_time_payment_pct, 0) as bigint) as {{ str }})
+                then 'only '
+                    || cast(cast({{ round_half_away('metrics.on_time_payment_pct', 0) }} as bigint) as {{ str }})
                     || '% of invoices paid on time'
         end as payment_flag,
         health.financial_score,
