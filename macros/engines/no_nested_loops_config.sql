@@ -3,7 +3,8 @@
     pre-hook sets `enable_nestloop` off for the model's transaction only (`set local`);
     other engines are left as they are.
 
-    For the scoring models (int_rule_matches_by_run, int_rule_points_decayed), as for
+    For the scoring models (int_rule_matches_by_run, int_rule_points_decayed, and
+    int_rule_points_capped, which took over its join with the population), as for
     int_signals_scored before them: it joined runs, population and rules through CTEs that
     PostgreSQL materializes (no column statistics) on several columns at once, and
     matches rules to signals with a predicate (macro rule_matches_signal) whose

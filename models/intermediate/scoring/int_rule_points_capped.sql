@@ -6,15 +6,36 @@
     3. floor: negative points can at most cancel the positive points of their dimension
        (scaled down proportionally), so each dimension scores between 0 and 100.
     Points are rounded to `scorehouse_score_decimals`; where a cap scales rules down, one rule takes
-    the rounding remainder so that the rounded parts still add up to the cap exactly. -#}
+    the rounding remainder so that the rounded parts still add up to the cap exactly.
+    Only the entities a run scores are kept (int_scoring_population): all of them, and
+    for the accounts it does not score, their account-level fit (for the roll-up).
+    PostgreSQL runs it without nested loops (macro no_nested_loops_config), as it ran the
+    population's join in int_rule_points_decayed before. -#}
+{{ no_nested_loops_config() }}
 with
 
-rule_totals as (
+decayed as (
     select * from {{ ref('int_rule_points_decayed') }}
+),
+
+population as (
+    select * from {{ ref('int_scoring_population') }}
 ),
 
 categories as (
     select * from {{ ref('scoring_categories') }}
+),
+
+rule_totals as (
+    select decayed.*
+    from decayed
+    inner join population
+        on
+            decayed.run_id = population.run_id
+            and decayed.model_id = population.model_id
+            and decayed.entity_type = population.entity_type
+            and decayed.entity_id = population.entity_id
+    where population.scope = 'scored' or (decayed.dimension = 'fit' and decayed.entity_level = 'account')
 ),
 
 rule_capped as (

@@ -10,23 +10,32 @@
        window is a match's window for the ages it covers (`decay_step_windows`);
     3. the run's sums: occurrences (`every` counts the day's events, the other controls
        one), base and decayed points, the first qualifying and the last counted event.
-    The matches are read once: every scoring run (macro scoring_runs) is one set of
-    conditional sums over them, instead of joining every match to every run. A match
+    The matches are read once per rule set: each scoring run (macro scoring_runs) of the
+    rule set is one set of conditional sums over them, instead of joining every match to
+    every run. A match
     counts for a run when it is of the run's rule set, its day is before the run's date
     and it was known by then (`known_from`); a run's own match (int_rule_matches_by_run)
-    counts for that run only. The runs' rows are then kept for the entities each run
-    scores (int_scoring_population). int_rule_points_capped applies the caps. PostgreSQL
-    runs it without nested loops (macro no_nested_loops_config). -#}
+    counts for that run only. int_rule_points_capped keeps the entities each run scores
+    (int_scoring_population) and applies the caps. PostgreSQL runs it without nested
+    loops (macro no_nested_loops_config). On DuckDB the matches are read where they are
+    used (macro inlined_cte), and each rule set's runs are summed apart: written out whole
+    and summed together, they spilled more than 35 GB to disk at 100M events. -#}
 {{ no_nested_loops_config() }}
 {%- set runs = scoring_runs() %}
+{#- Each run's position (its columns' suffix below), and the rule sets the runs apply. #}
+{%- set rule_sets = [] %}
+{%- for run in runs %}
+    {%- do run.update({'index': loop.index}) %}
+    {%- if run.rule_set not in rule_sets %}{% do rule_sets.append(run.rule_set) %}{% endif %}
+{%- endfor %}
 
 with
 
-daily_matches as (
+daily_matches as {{ inlined_cte() }} (
     select * from {{ ref('int_rule_matches_daily') }}
 ),
 
-run_matches as (
+run_matches as {{ inlined_cte() }} (
     select * from {{ ref('int_rule_matches_by_run') }}
 ),
 
@@ -38,10 +47,6 @@ step_windows as (
     select * from {{ ref('decay_step_windows') }}
 ),
 
-population as (
-    select * from {{ ref('int_scoring_population') }}
-),
-
 run_dates as (
     {#- One row: each run's date in its own column (macro run_as_of_at, as int_scoring_runs). #}
     select
@@ -51,7 +56,7 @@ run_dates as (
         {%- endfor %}
 ),
 
-all_matches as (
+all_matches as {{ inlined_cte() }} (
     {#- `run_id` is the run a match belongs to, or null for a behavioural match, which
         any run may count. #}
     select
@@ -93,7 +98,7 @@ all_matches as (
     from run_matches
 ),
 
-matches as (
+matches as {{ inlined_cte() }} (
     select
         all_matches.*,
         rules.points,
@@ -127,7 +132,7 @@ matches as (
             and all_matches.rule_id = rules.rule_id
 ),
 
-repeat_controlled as (
+repeat_controlled as {{ inlined_cte() }} (
     {#- Repeat control, as columns a run reads: it skips a match when it knows an earlier
         one of the same repeat key, that is when `superseded_at` is before its date, or
         at any date when `is_superseded` (a run's own match behind another of the run).
@@ -166,7 +171,7 @@ repeat_controlled as (
     )
 ),
 
-stepped as (
+stepped as {{ inlined_cte() }} (
     {#- A step-decayed match meets each window of its rule's window set; a run counts it
         in the window its age falls in. #}
     select
@@ -182,20 +187,25 @@ stepped as (
             and repeat_controlled.decay_windows = step_windows.window_set
 ),
 
-by_entity as (
-    select
-        stepped.rule_set,
-        stepped.model_id,
-        stepped.rule_id,
-        stepped.entity_type,
-        stepped.entity_id,
-        {%- for run in runs %}
-            {%- set as_of = 'run_dates.as_of_at_' ~ loop.index %}
+{%- for rule_set in rule_sets %}
+    {%- set rule_set_index = loop.index %}
+
+    by_entity_{{ rule_set_index }} as (
+        {#- The sums of the runs of one rule set, over its matches only: a group holds
+            the states of its own runs, not of every run's (at 100M events, one group-by
+            with every run's states ran out of memory or disk). #}
+        select
+            stepped.rule_set,
+            stepped.model_id,
+            stepped.rule_id,
+            stepped.entity_type,
+            stepped.entity_id,
+            {%- for run in runs if run.rule_set == rule_set %}
+                {%- set as_of = 'run_dates.as_of_at_' ~ run.index %}
             {%- set age = 'case when stepped.activity_at is null then 0.0 else '
                 ~ age_in_days('stepped.activity_at', as_of) ~ ' end' %}
-            {%- set counts %}
-                stepped.rule_set = '{{ run.rule_set }}'
-                and (stepped.run_id is null or stepped.run_id = '{{ run.run_id }}')
+                {%- set counts %}
+                (stepped.run_id is null or stepped.run_id = '{{ run.run_id }}')
                 and (stepped.known_at is null or stepped.known_at < {{ as_of }})
                 and not stepped.is_superseded
                 and (stepped.superseded_at is null or stepped.superseded_at >= {{ as_of }})
@@ -203,32 +213,36 @@ by_entity as (
                     stepped.decay_method <> 'step'
                     or {{ in_step_window('stepped.decay_method', 'stepped.decay_windows', age, 'stepped') }}
                 )
-            {%- endset %}
+                {%- endset %}
             {%- set decayed = 'stepped.points * stepped.occurrences * '
                 ~ decay_factor('stepped.decay_method', 'stepped.decay_param', age, 'stepped.step_weight') %}
-            sum(case when {{ counts }} then stepped.occurrences end) as occurrences_{{ loop.index }},
-            sum(case when {{ counts }} then {{ decayed }} end) as decayed_points_{{ loop.index }},
-            min(
-                case when {{ counts }} and stepped.qualifies_as is not null and {{ decayed }} <> 0
-                        then stepped.first_occurred_at
-                end
-            ) as qualifying_event_at_{{ loop.index }},
-            max(case when {{ counts }} then stepped.counted_last_at end) as last_occurred_at_{{ loop.index }}
-            {%- if not loop.last %},{% endif %}
-        {%- endfor %}
-    from stepped
-    cross join run_dates
-    group by stepped.rule_set, stepped.model_id, stepped.rule_id, stepped.entity_type, stepped.entity_id
-),
+                sum(case when {{ counts }} then stepped.occurrences end) as occurrences_{{ run.index }},
+                sum(case when {{ counts }} then {{ decayed }} end) as decayed_points_{{ run.index }},
+                min(
+                    case when {{ counts }} and stepped.qualifies_as is not null and {{ decayed }} <> 0
+                            then stepped.first_occurred_at
+                    end
+                ) as qualifying_event_at_{{ run.index }},
+                max(case when {{ counts }} then stepped.counted_last_at end) as last_occurred_at_{{ run.index }}
+                {%- if not loop.last %},{% endif %}
+            {%- endfor %}
+        from stepped
+        cross join run_dates
+        where stepped.rule_set = '{{ rule_set }}'
+        group by stepped.rule_set, stepped.model_id, stepped.rule_id, stepped.entity_type, stepped.entity_id
+    ),
+{%- endfor %}
 
 by_run as (
     {#- Each run's rows, with their rule's columns: joined here, to the few rows of the
-        rules, so that the population below meets only matched rules (joined with the
-        population first, the rules made the engines pair every entity with every rule
-        of its model: 6.4M rows at 1M events). #}
+        rules. The entities a run scores are kept by int_rule_points_capped, which reads
+        this table: joined here to the union of the runs, the population met about 100M
+        rows at 100M events and DuckDB ran out of memory (or disk). #}
     {%- for run in runs %}
         select
             '{{ run.run_id }}' as run_id,
+            by_entity.entity_type,
+            by_entity.entity_id,
             by_entity.model_id,
             by_entity.rule_id,
             rules.dimension,
@@ -236,48 +250,20 @@ by_run as (
             rules.entity_level,
             rules.rule_cap,
             rules.qualifies_as,
-            rules.points,
-            by_entity.entity_type,
-            by_entity.entity_id,
             cast(by_entity.occurrences_{{ loop.index }} as {{ dbt.type_bigint() }}) as occurrences,
+            rules.points * cast(by_entity.occurrences_{{ loop.index }} as {{ dbt.type_bigint() }}) as base_points,
             by_entity.decayed_points_{{ loop.index }} as decayed_points,
             by_entity.qualifying_event_at_{{ loop.index }} as qualifying_event_at,
             by_entity.last_occurred_at_{{ loop.index }} as last_occurred_at
-        from by_entity
+        from by_entity_{{ rule_sets.index(run.rule_set) + 1 }} as by_entity
         inner join rules
             on
                 by_entity.rule_set = rules.rule_set
                 and by_entity.model_id = rules.model_id
                 and by_entity.rule_id = rules.rule_id
-        where by_entity.rule_set = '{{ run.rule_set }}' and by_entity.occurrences_{{ loop.index }} is not null
+        where by_entity.occurrences_{{ loop.index }} is not null
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
-),
-
-final as (
-    select
-        by_run.run_id,
-        by_run.entity_type,
-        by_run.entity_id,
-        by_run.model_id,
-        by_run.rule_id,
-        by_run.dimension,
-        by_run.category_id,
-        by_run.rule_cap,
-        by_run.qualifies_as,
-        by_run.occurrences,
-        by_run.points * by_run.occurrences as base_points,
-        by_run.decayed_points,
-        by_run.qualifying_event_at,
-        by_run.last_occurred_at
-    from by_run
-    inner join population
-        on
-            by_run.run_id = population.run_id
-            and by_run.model_id = population.model_id
-            and by_run.entity_type = population.entity_type
-            and by_run.entity_id = population.entity_id
-    where population.scope = 'scored' or (by_run.dimension = 'fit' and by_run.entity_level = 'account')
 )
 
-select * from final
+select * from by_run
