@@ -12,14 +12,14 @@
        one), base and decayed points, the first qualifying and the last counted event.
     The matches are read once per rule set: each scoring run (macro scoring_runs) of the
     rule set is one set of conditional sums over them, instead of joining every match to
-    every run. A match
-    counts for a run when it is of the run's rule set, its day is before the run's date
-    and it was known by then (`known_from`); a run's own match (int_rule_matches_by_run)
-    counts for that run only. int_rule_points_capped keeps the entities each run scores
-    (int_scoring_population) and applies the caps. PostgreSQL runs it without nested
-    loops (macro no_nested_loops_config). On DuckDB the matches are read where they are
-    used (macro inlined_cte), and each rule set's runs are summed apart: written out whole
-    and summed together, they spilled more than 35 GB to disk at 100M events. -#}
+    every run. A match counts for a run when it is of the run's rule set, its day is
+    before the run's date and it was known by then (`known_from`); a run's own match
+    (int_rule_matches_by_run) counts for that run only. int_rule_points_capped keeps the
+    entities each run scores (int_scoring_population) and applies the caps. PostgreSQL
+    runs it without nested loops (macro no_nested_loops_config). On DuckDB the matches
+    are read where they are used (macro inlined_cte): written out whole, and summed for
+    every run at once, they filled the disk with more than 30 GB of spill at 100M
+    events. -#}
 {{ no_nested_loops_config() }}
 {%- set runs = scoring_runs() %}
 {#- Each run's position (its columns' suffix below), and the rule sets the runs apply. #}
@@ -191,9 +191,9 @@ stepped as {{ inlined_cte() }} (
     {%- set rule_set_index = loop.index %}
 
     by_entity_{{ rule_set_index }} as (
-        {#- The sums of the runs of one rule set, over its matches only: a group holds
-            the states of its own runs, not of every run's (at 100M events, one group-by
-            with every run's states ran out of memory or disk). #}
+        {#- The sums of one rule set's runs, over its matches only: a group holds the
+            states of its own runs, not of every run's (at 100M events, one group-by with
+            every run's states ran out of memory or disk). #}
         select
             stepped.rule_set,
             stepped.model_id,
@@ -202,20 +202,20 @@ stepped as {{ inlined_cte() }} (
             stepped.entity_id,
             {%- for run in runs if run.rule_set == rule_set %}
                 {%- set as_of = 'run_dates.as_of_at_' ~ run.index %}
-            {%- set age = 'case when stepped.activity_at is null then 0.0 else '
-                ~ age_in_days('stepped.activity_at', as_of) ~ ' end' %}
+                {%- set age = 'case when stepped.activity_at is null then 0.0 else '
+                    ~ age_in_days('stepped.activity_at', as_of) ~ ' end' %}
                 {%- set counts %}
-                (stepped.run_id is null or stepped.run_id = '{{ run.run_id }}')
-                and (stepped.known_at is null or stepped.known_at < {{ as_of }})
-                and not stepped.is_superseded
-                and (stepped.superseded_at is null or stepped.superseded_at >= {{ as_of }})
-                and (
-                    stepped.decay_method <> 'step'
-                    or {{ in_step_window('stepped.decay_method', 'stepped.decay_windows', age, 'stepped') }}
-                )
+                    (stepped.run_id is null or stepped.run_id = '{{ run.run_id }}')
+                    and (stepped.known_at is null or stepped.known_at < {{ as_of }})
+                    and not stepped.is_superseded
+                    and (stepped.superseded_at is null or stepped.superseded_at >= {{ as_of }})
+                    and (
+                        stepped.decay_method <> 'step'
+                        or {{ in_step_window('stepped.decay_method', 'stepped.decay_windows', age, 'stepped') }}
+                    )
                 {%- endset %}
-            {%- set decayed = 'stepped.points * stepped.occurrences * '
-                ~ decay_factor('stepped.decay_method', 'stepped.decay_param', age, 'stepped.step_weight') %}
+                {%- set decayed = 'stepped.points * stepped.occurrences * '
+                    ~ decay_factor('stepped.decay_method', 'stepped.decay_param', age, 'stepped.step_weight') %}
                 sum(case when {{ counts }} then stepped.occurrences end) as occurrences_{{ run.index }},
                 sum(case when {{ counts }} then {{ decayed }} end) as decayed_points_{{ run.index }},
                 min(
