@@ -6,6 +6,11 @@
       buying group's interest); null for a contact without an account.
     They become numeric signals that rules match with `between`. -#}
 {%- set recent = var('scorehouse_metric_recent_days') | int %}
+{%- set runs_list = scoring_runs() %}
+{%- set run_days_back = [] %}
+{%- for run in runs_list if run.days_back not in run_days_back %}
+    {%- do run_days_back.append(run.days_back) %}
+{%- endfor %}
 
 with
 
@@ -34,23 +39,52 @@ activity_days as (
     group by entity_type, entity_id, activity_date, known_from
 ),
 
+contact_last_activity as (
+    {#- One pass over the contacts' activity days: per contact, the last activity each
+        run's date can see, one conditional max per distinct date (the dates of macro
+        scoring_runs, as int_rule_points_decayed takes them). Joined to the runs
+        instead, every activity day was paired with every run: 7 times the rows, then a
+        group-by over them. -#}
+    select
+        entity_id as contact_id,
+        {%- for days_back in run_days_back %}
+            {%- set as_of = run_as_of_at({'days_back': days_back}) %}
+            {%- set last_seen %}
+                max(case when {{ as_of }} > last_occurred_at and {{ as_of }} > known_from then last_occurred_at end)
+            {%- endset %}
+            {{ last_seen }} as last_occurred_at_{{ loop.index }}
+            {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from activity_days
+    where entity_type = 'contact'
+    group by entity_id
+),
+
+contact_last_activity_by_run as (
+    {%- for run in runs_list %}
+        select
+            '{{ run.run_id }}' as run_id,
+            contact_id,
+            last_occurred_at_{{ run_days_back.index(run.days_back) + 1 }} as last_occurred_at
+        from contact_last_activity
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
 last_activity as (
     select
         runs.run_id,
         contacts.contact_id,
         contacts.account_id,
-        coalesce(max(activity_days.last_occurred_at), contacts.created_at) as last_active_at,
+        coalesce(contact_last_activity_by_run.last_occurred_at, contacts.created_at) as last_active_at,
         runs.as_of_at
     from contacts
     inner join runs
         on contacts.created_at < runs.as_of_at
-    left join activity_days
+    left join contact_last_activity_by_run
         on
-            activity_days.entity_type = 'contact'
-            and contacts.contact_id = activity_days.entity_id
-            and runs.as_of_at > activity_days.last_occurred_at
-            and runs.as_of_at > activity_days.known_from
-    group by runs.run_id, contacts.contact_id, contacts.account_id, contacts.created_at, runs.as_of_at
+            runs.run_id = contact_last_activity_by_run.run_id
+            and contacts.contact_id = contact_last_activity_by_run.contact_id
 ),
 
 account_activity as (
