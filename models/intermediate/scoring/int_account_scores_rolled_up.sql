@@ -24,8 +24,17 @@ runs as (
     where run_type in ('current', 'restated')
 ),
 
-scores as (
+contact_scores as (
+    {#- The contacts' and the accounts' scores are read apart, each once: PostgreSQL
+        materializes a CTE read twice, without statistics, and merged the two on the run
+        alone (more than 500M pairs compared at 10M events, docs/engines.md). #}
     select * from {{ ref('int_scores_graded') }}
+    where entity_type = 'contact'
+),
+
+account_fit_scores as (
+    select * from {{ ref('int_scores_graded') }}
+    where entity_type = 'account' and scope = 'account_fit'
 ),
 
 contact_models as (
@@ -64,22 +73,22 @@ account_fit as (
 
 contact_engagement as (
     select
-        scores.run_id,
+        contact_scores.run_id,
         contacts.account_id,
-        scores.model_id,
-        scores.entity_id as contact_id,
-        scores.engagement_score,
-        scores.is_mql,
+        contact_scores.model_id,
+        contact_scores.entity_id as contact_id,
+        contact_scores.engagement_score,
+        contact_scores.is_mql,
         row_number() over (
-            partition by scores.run_id, contacts.account_id, scores.model_id
-            order by scores.engagement_score desc, scores.entity_id asc
+            partition by contact_scores.run_id, contacts.account_id, contact_scores.model_id
+            order by contact_scores.engagement_score desc, contact_scores.entity_id asc
         ) as engagement_rank
-    from scores
+    from contact_scores
     inner join runs
-        on scores.run_id = runs.run_id
+        on contact_scores.run_id = runs.run_id
     inner join contacts
-        on scores.entity_id = contacts.contact_id
-    where scores.entity_type = 'contact' and contacts.account_id is not null
+        on contact_scores.entity_id = contacts.contact_id
+    where contacts.account_id is not null
 ),
 
 engagement_rollup as (
@@ -104,9 +113,9 @@ engagement_rollup as (
 
 rolled_up as (
     select
-        scores.run_id,
-        scores.entity_id as account_id,
-        scores.model_id,
+        account_fit_scores.run_id,
+        account_fit_scores.entity_id as account_id,
+        account_fit_scores.model_id,
         {{ round_points('coalesce(account_fit.fit_points, 0) * 100.0 / contact_models.account_fit_weight') }}
             as fit_score,
         {{ round_points('coalesce(engagement_rollup.engagement_score, 0)') }} as engagement_score,
@@ -115,22 +124,21 @@ rolled_up as (
         coalesce(engagement_rollup.contact_count, 0) as contact_count,
         coalesce(engagement_rollup.engaged_contact_count, 0) as engaged_contact_count,
         coalesce(engagement_rollup.mql_contact_count, 0) as mql_contact_count
-    from scores
+    from account_fit_scores
     inner join runs
-        on scores.run_id = runs.run_id
+        on account_fit_scores.run_id = runs.run_id
     inner join contact_models
-        on scores.model_id = contact_models.model_id
+        on account_fit_scores.model_id = contact_models.model_id
     left join account_fit
         on
-            scores.run_id = account_fit.run_id
-            and scores.entity_id = account_fit.account_id
-            and scores.model_id = account_fit.model_id
+            account_fit_scores.run_id = account_fit.run_id
+            and account_fit_scores.entity_id = account_fit.account_id
+            and account_fit_scores.model_id = account_fit.model_id
     left join engagement_rollup
         on
-            scores.run_id = engagement_rollup.run_id
-            and scores.entity_id = engagement_rollup.account_id
-            and scores.model_id = engagement_rollup.model_id
-    where scores.entity_type = 'account' and scores.scope = 'account_fit'
+            account_fit_scores.run_id = engagement_rollup.run_id
+            and account_fit_scores.entity_id = engagement_rollup.account_id
+            and account_fit_scores.model_id = engagement_rollup.model_id
 ),
 
 graded as (
